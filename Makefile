@@ -1,0 +1,73 @@
+# Two commands matter: `make run` (the helpline on its embedded default) and `make test`.
+# Both set up everything they need: .venv from Python 3.10, pinned packages from requirements.lock, a trained model.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 needs Python 3.10: use python3.10 from PATH, else pyenv's, else say so.
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info[:2]==(3,10)' 2>/dev/null && { command -v $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL := models/helpline.tar.gz
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
+	$(wildcard bot/nlu/*.py) bot/menu.py bot/language.py bot/gazetteer.py bot/data/districts.yml
+
+.PHONY: help install run shell train test lint validate pytest story-test eval bench clean
+
+help:
+	@echo "make run     start the helpline (Rasa + actions, SQLite, localhost only)"
+	@echo "make shell   chat with the running helpline"
+	@echo "make test    ruff, rasa data validate, pytest, rasa test"
+	@echo "make eval    intent F1 per language on a held-out split, and district accuracy"
+
+$(BIN)/python:
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6): install python3.10 and retry"; exit 1; }
+	$(PYTHON310) -m venv $(VENV)
+
+# Reinstalls only when the lock or the project metadata changed.
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.0"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	touch $@
+
+install: $(STAMP)
+
+# Trains only when the model is missing or older than its inputs.
+$(MODEL): $(TRAINING_INPUTS) | $(STAMP)
+	$(BIN)/rasa train --fixed-model-name helpline --out models --quiet
+	touch $@
+
+train: $(MODEL)
+
+run: $(MODEL)
+	@mkdir -p var
+	$(BIN)/python -m bot.devserver
+
+shell: $(STAMP)
+	$(BIN)/python -m bot.chat
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+validate: $(STAMP)
+	$(BIN)/rasa data validate --fail-on-warnings
+
+pytest: $(MODEL)
+	$(BIN)/python -m pytest -q
+
+story-test: $(MODEL)
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out var/results
+
+test: lint validate pytest story-test
+
+eval: $(STAMP)
+	$(BIN)/python scripts/eval.py
+
+clean:
+	rm -rf models var/results .rasa

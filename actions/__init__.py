@@ -1,0 +1,1 @@
+"""Rasa custom actions. Kept thin: each one reads the tracker and calls into `bot/`."""

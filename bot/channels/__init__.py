@@ -1,0 +1,2 @@
+"""Input channels registered with Rasa in credentials.yml. One file per channel, all of the same shape:
+parse and check the request, clean the text with `inbound.clean_text`, hand a UserMessage to Rasa, send replies."""

@@ -1,0 +1,64 @@
+"""REST channel (`POST /webhooks/rest/webhook`), replacing Rasa's stock one.
+
+Same request and response shape as Rasa's documented REST channel ({"sender", "message"} in, a list of
+{"recipient_id", "text"} out), so `make shell`, tests and web clients work unchanged — but the text is cleaned by
+`inbound.clean_text` (no "/intent" injection, no empty/huge/binary input) and client-sent metadata is ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.inbound import DEFAULT_MAX_CHARS, InboundTextError, clean_sender, clean_text
+
+logger = logging.getLogger(__name__)
+
+
+class RestInput(InputChannel):
+    """A JSON webhook for local chat and tests."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> RestInput:
+        credentials = credentials or {}
+        return cls(max_message_chars=int(credentials.get("max_message_chars", DEFAULT_MAX_CHARS)))
+
+    def __init__(self, max_message_chars: int = DEFAULT_MAX_CHARS) -> None:
+        self.max_message_chars = max_message_chars
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("safe_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                payload = request.json
+            except Exception:  # sanic raises InvalidUsage for bad JSON
+                payload = None
+            if not isinstance(payload, dict):
+                return response.json({"error": "malformed", "detail": "send a JSON object"}, status=400)
+            try:
+                sender = clean_sender(payload.get("sender"))
+                text = clean_text(payload.get("message"), self.max_message_chars)
+            except InboundTextError as error:
+                status = 413 if error.reason == "too_long" else 400
+                return response.json({"error": error.reason, "detail": error.detail}, status=status)
+
+            collector = CollectingOutputChannel()
+            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+            return response.json(collector.messages)
+
+        return webhook

@@ -1,0 +1,93 @@
+"""`make run`: the Rasa server and the action server together, stopped together by Ctrl-C.
+
+Both bind to 127.0.0.1 only: the embedded default is for a developer's machine. Conversations live in SQLite under
+`var/` (endpoints.yml), so they survive a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT
+
+RASA_PORT = 5005
+ACTIONS_PORT = 5055
+MODEL = PROJECT_ROOT / "models" / "helpline.tar.gz"
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def _wait_until_up(url: str, processes: list[subprocess.Popen], timeout: float = 300.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in processes):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except OSError:
+            time.sleep(1)
+    return False
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main() -> int:
+    (PROJECT_ROOT / "var").mkdir(exist_ok=True)
+    env = dict(os.environ, SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2")
+    actions = subprocess.Popen(
+        [_bin("rasa"), "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)],
+        cwd=PROJECT_ROOT, env=env,
+    )
+    rasa = subprocess.Popen(
+        [
+            _bin("rasa"), "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(RASA_PORT),
+            "--model", str(MODEL), "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+        ],
+        cwd=PROJECT_ROOT, env=env,
+    )
+    processes = [actions, rasa]
+    stopping = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        if _wait_until_up(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/", processes):
+            print(
+                "\nThe helpline is running (Rasa on 127.0.0.1:5005, actions on 127.0.0.1:5055).\n"
+                "Talk to it from another terminal:  make shell\n"
+                "or: curl -s localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"namaste\"}'\n"
+                "Ctrl-C stops both servers.\n",
+                flush=True,
+            )
+        while not stopping and all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    finally:
+        _stop(processes)
+    return 0 if stopping else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

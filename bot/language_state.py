@@ -1,0 +1,30 @@
+"""Which language to reply in, turn by turn.
+
+An explicit choice ("Hindi mein", or a number on the language menu) wins and sticks until the next explicit choice.
+Otherwise the reply language follows what the person writes, but only on confident evidence: a bare "ok" or "1"
+must not flip a Bhojpuri conversation into English.
+"""
+
+from __future__ import annotations
+
+from bot.language import detect_language, language_from_menu_choice, reply_language, requested_language
+from bot.menu import LANGUAGE_PROMPT
+
+MIN_CONFIDENCE_TO_SWITCH = 0.5
+
+
+def next_language(text: str, current: str | None, locked: bool, last_prompt: str | None) -> tuple[str | None, bool]:
+    """(reply language, locked) after reading `text`."""
+    if last_prompt == LANGUAGE_PROMPT:
+        chosen = language_from_menu_choice(text)
+        if chosen:
+            return chosen, True
+    requested = requested_language(text)
+    if requested:
+        return requested, True
+    if locked:
+        return current, True
+    detection = detect_language(text)
+    if detection.language is None or detection.confidence < MIN_CONFIDENCE_TO_SWITCH:
+        return current, False
+    return reply_language(detection.language, detection.script) or current, False

@@ -1,0 +1,63 @@
+"""An NLU step that recognises a bare menu number ("2", "५", "option 3", "नंबर दो") with certainty.
+
+A statistical classifier guesses at one-character messages; a helpline on SMS lives on them. This rule-based step runs
+after DIET and before the FallbackClassifier and, only when the whole message is a menu number, sets intent
+`choose_option` with confidence 1.0. What the number means is decided later from the question asked (bot/menu.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.menu import parse_option_number
+
+OPTION_INTENT = "choose_option"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class OptionNumberClassifier(GraphComponent, IntentClassifier):
+    """Sets `choose_option` for messages that are only a menu number."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"intent": OPTION_INTENT}
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        self.intent = config.get("intent", OPTION_INTENT)
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OptionNumberClassifier:
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not text or parse_option_number(text) is None:
+                continue
+            chosen = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != self.intent]
+            for other in ranking:
+                other[PREDICTED_CONFIDENCE_KEY] = 0.0
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+        return messages

@@ -1,0 +1,74 @@
+"""Operations on contacts: opt-out and call-back requests. The address is hashed for lookup and encrypted for use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.crypto import decrypt, encrypt, pseudonym
+from bot.store.db import session_scope
+from bot.store.models import CallbackRequest, Contact, utcnow
+
+
+def _get_or_create(session: Session, channel: str, address: str) -> Contact:
+    key = pseudonym(channel, address)
+    contact = session.execute(select(Contact).where(Contact.contact_key == key)).scalar_one_or_none()
+    if contact is None:
+        contact = Contact(contact_key=key, channel=channel, address_encrypted=encrypt(address))
+        session.add(contact)
+        session.flush()
+    return contact
+
+
+def record_callback_request(channel: str, address: str, language: str | None) -> int:
+    """Store a consented call-back request; returns its id. Called only after the person said yes."""
+    with session_scope() as session:
+        contact = _get_or_create(session, channel, address)
+        contact.language = language or contact.language
+        request = CallbackRequest(contact_id=contact.id, language=language, consent_given_at=utcnow())
+        session.add(request)
+        session.flush()
+        return int(request.id)
+
+
+def set_opted_out(channel: str, address: str, opted_out: bool, language: str | None = None) -> None:
+    """Mark a person as not to be contacted (or contactable again)."""
+    with session_scope() as session:
+        contact = _get_or_create(session, channel, address)
+        contact.opted_out = opted_out
+        contact.opted_out_at = utcnow() if opted_out else None
+        contact.language = language or contact.language
+
+
+def is_opted_out(channel: str, address: str) -> bool:
+    with session_scope() as session:
+        key = pseudonym(channel, address)
+        contact = session.execute(select(Contact).where(Contact.contact_key == key)).scalar_one_or_none()
+        return bool(contact and contact.opted_out)
+
+
+@dataclass(frozen=True)
+class OpenCallback:
+    """A call-back request as the coordinators' command line shows it (decrypted)."""
+
+    id: int
+    created_at: datetime
+    channel: str
+    address: str
+    language: str | None
+
+
+def open_callback_requests() -> list[OpenCallback]:
+    """Open requests, oldest first, decrypted: for the coordinators' command line only."""
+    with session_scope() as session:
+        rows = session.execute(
+            select(CallbackRequest).where(CallbackRequest.status == "open").order_by(CallbackRequest.id)
+        ).scalars()
+        return [
+            OpenCallback(row.id, row.created_at, row.contact.channel, decrypt(row.contact.address_encrypted),
+                         row.language)
+            for row in rows
+        ]
