@@ -70,8 +70,13 @@ def write_nlu(rows: list[tuple[str, str]], path: Path) -> None:
     path.write_text("\n".join(body) + "\n", encoding="utf-8")
 
 
-async def parse_all(model: Path, test: dict[str, list]) -> dict[str, list[tuple[str, str, dict]]]:
+async def parse_all(model: Path, test: dict[str, list]) -> dict[str, list[tuple[str, dict, str]]]:
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # Rasa's debug log would print every message text
 
     agent = Agent.load(str(model))
     results = {}
@@ -85,7 +90,10 @@ def district_accuracy() -> tuple[int, int, list[str]]:
     gazetteer = load_gazetteer()
     correct, misses = 0, []
     for case in cases:
-        found = [m.district.name for m in gazetteer.find(case["text"])]
+        found = []
+        for match in gazetteer.find(case["text"]):  # "bhabua kaimur" names one district twice
+            if match.district.name not in found:
+                found.append(match.district.name)
         if found == list(case.get("districts", [])):
             correct += 1
         else:
@@ -126,6 +134,16 @@ def main() -> int:
     print(f"  {'all':8s} {f1_score(all_true, all_pred, average='macro', zero_division=0):.3f} / "
           f"{f1_score(all_true, all_pred, average='weighted', zero_division=0):.3f} / "
           f"{sum(t == p for t, p in zip(all_true, all_pred, strict=True)) / len(all_true):.3f} / {len(all_true)}")
+    errors_file = ROOT / "var" / "eval_errors.tsv"
+    errors_file.parent.mkdir(exist_ok=True)
+    with errors_file.open("w", encoding="utf-8") as out:
+        for language, rows in results.items():
+            for intent, parse, text in rows:
+                if parse["intent"]["name"] != intent:
+                    second = parse.get("intent_ranking", [{}, {}])[1:2] or [{}]
+                    out.write(f"{language}\t{intent}\t{parse['intent']['name']}\t"
+                              f"{parse['intent'].get('confidence', 0):.2f}\t{second[0].get('name')}\t{text}\n")
+    print(f"  misclassified examples written to {errors_file.relative_to(ROOT)}")
     fallback = sum(p == "nlu_fallback" for p in all_pred)
     print(f"  sent to fallback (asked again): {fallback}/{len(all_pred)}")
 
