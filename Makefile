@@ -23,6 +23,7 @@ help:
 	@echo "make shell   chat with the running helpline"
 	@echo "make test    ruff, rasa data validate, pytest, rasa test"
 	@echo "make eval    intent F1 per language on a held-out split, and district accuracy"
+	@echo "make bench   per-message timings (medians) and model memory"
 
 $(BIN)/python:
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6): install python3.10 and retry"; exit 1; }
@@ -68,6 +69,9 @@ test: lint validate pytest story-test
 
 eval: $(STAMP)
 	$(BIN)/python scripts/eval.py
+
+bench: $(MODEL)
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf models var/results .rasa

@@ -9,11 +9,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.answers import answer_texts, topic_for
 from bot.language_state import next_language
-from bot.menu import interpret_reply
+from bot.letters import letter_messages, parse_details
+from bot.menu import read_reply
 from bot.store import contacts
 
 logger = logging.getLogger(__name__)
+
+# Slots filled from a reply to a quick question (see bot.menu.QUICK_QUESTIONS).
+ANSWER_SLOTS = ("rescue_place", "child_age")
 
 
 def last_prompt(tracker: Tracker) -> str | None:
@@ -28,6 +33,11 @@ def sender_channel(tracker: Tracker) -> str:
     return tracker.get_latest_input_channel() or "unknown"
 
 
+def latest_text_and_intent(tracker: Tracker) -> tuple[str, str | None]:
+    message = tracker.latest_message or {}
+    return message.get("text") or "", (message.get("intent") or {}).get("name")
+
+
 class ActionReadMessage(Action):
     """Runs on every user message (a custom slot mapping): reply language, and what a short reply means."""
 
@@ -37,18 +47,57 @@ class ActionReadMessage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        message = tracker.latest_message or {}
-        text = message.get("text") or ""
-        intent = (message.get("intent") or {}).get("name")
+        text, intent = latest_text_and_intent(tracker)
         prompt = last_prompt(tracker)
         language, locked = next_language(
             text, tracker.get_slot("language"), bool(tracker.get_slot("language_locked")), prompt
         )
-        return [
+        reading = read_reply(text, intent, prompt)
+        events = [
             SlotSet("language", language),
             SlotSet("language_locked", locked),
-            SlotSet("menu_choice", interpret_reply(text, intent, prompt)),
+            SlotSet("menu_choice", reading.menu_choice),
         ]
+        events += [SlotSet(slot, value) for slot, value in reading.slots.items() if slot in ANSWER_SLOTS]
+        return events
+
+
+class ActionAnswer(Action):
+    """Sends the reviewed facts (bot/data/facts.yml) that answer the question, in the person's language."""
+
+    def name(self) -> str:
+        return "action_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        _, intent = latest_text_and_intent(tracker)
+        topic = topic_for(tracker.get_slot("menu_choice"), intent)
+        if topic is None:
+            return []
+        context = {slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS}
+        for text in answer_texts(topic, tracker.get_slot("language") or "hi", context):
+            dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionSendLetter(Action):
+    """Sends the school admission request filled with the child's details (English and Hindi)."""
+
+    def name(self) -> str:
+        return "action_send_letter"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        text, _ = latest_text_and_intent(tracker)
+        details = parse_details(text)
+        if details is None:  # the rules only come here after read_reply parsed it; stay safe anyway
+            dispatcher.utter_message(response="utter_letter_not_understood")
+            return []
+        for message in letter_messages(details):
+            dispatcher.utter_message(text=message)
+        return []
 
 
 class ActionRecordCallback(Action):

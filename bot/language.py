@@ -148,7 +148,10 @@ _EN = _lexicon({
         taking bringing kindly regarding regards dear respected
     """,
     1.5: "is the i he help yes",
-    1: "me in on at to so or a an no hi one two three four ten hey",
+    1: """
+        me in on at to so or a an no hi one two three four ten hey fine bye goodbye wrong correct nope yep yup later
+        show choices options change language status afternoon last result download password messages bail
+    """,
     # loanwords Hinglish uses as freely as English does
     0.5: """
         do us use main form admission office officer complaint report certificate documents teacher number mobile
@@ -168,45 +171,59 @@ _INDIC_LATN = _lexicon({
         baad pehle pahle shahar ladai maar maarpit pitai band kamra bhag bhaag chhod chhoda kaha accha acha achha
         achchha theek thik thk bilkul sahi
     """,
+    # shared nouns whose endings look like Bhojpuri/Maithili verb forms to the shape hints (-ela, -u, -yat)
+    0.5: """
+        mela akela kela thela jhamela chawal babu chalu shuru aalu jadu kaju bhalu daku chaku hindu sadhu
+        shikayat sikayat shikayt tabiyat riyayat hidayat panchayat phaili thaili shaili maili me nai
+    """,
     1.5: "ke ki se pe tak wala wale wali",
     1: "ka na par mat ham hum dalal kam bas",
-    0.5: "me nai",
 })
 
 _HI_LATN = _lexicon({
     3: """
         hai hain hei hay tha thi thaa mera meri mere mra mri mre mujhe muje mujhko mujhse hamara hamari hamare
-        humara humari humare hmara hmari hmare kya kyaa kia kyu kyun kyon kyo raha rahi rha rhi rhe hoon hun
+        humara humari humare hmara hmari hmare kya kyaa kia kyu kyun kyon kyo raha rha rhi rhe hoon hun
         hu hoo gaya gayi gaye gya gyi gye aaya aayi aaye aya ayi hua hui huye hue hoga hogi honge chahiye chahie
         chaiye chaahiye chaiya karo karna karni karne krna kro kijiye kijie kariye kariyega kiya kiye ladka ladki
-        ladke ladkiyan milega milegi milenge mila mili diya diye dijiye hota hoti hote sakta sakte sakti skte skta
+        ladke ladkiyan milega milegi milenge mila diya diye dijiye hota hoti hote sakta sakte sakti skte skta
         tumhara tera teri tumhe tumko uska uski uske unka unki unke iska iski iske yeh woh voh kidhar yahan yaha
         wahan waha kyunki kyuki kyoki isliye karenge karega karegi karte karta karti bataiye batao btao bataye
         bataya batayi batayiye bataen batana bolo boliye suniye dekhiye bhejo bheja maine usne unhone hamne humne
         hamein hume humein jayega jaayega jaega jaegi aayega aayegi dilaiye dilao dilwaiye likhwana likhwaya
-        samjhao samjha lagta lagega lagenge rakha chala chali chale jaata jaati jaate pahuncha pahunchi karwa
+        samjhao samjha lagta lagega lagenge rakha chala chale jaata jaati jaate pahuncha pahunchi karwa
         karwana unko usko isko kisi kisko kiska
     """,
-    2: "aap aapka aapki aapke aapko apka apki apke apko aapse ne h hn ko gai ye wo vo tum jao jana jane jaane bhej",
-    1.5: "rahe",
-    1: "nahi nahin nhi mai main diya",
+    2: """
+        aap aapka aapki aapke aapko apka apki apke apko aapse ne h hn ko gai ye wo vo tum jao jana jane jaane bhej
+        rahi chali
+    """,
+    1.5: "mili",
+    1: "nahi nahin nhi mai main diya rahe",
     0.5: "hi to the is use do he",
 })
 
 _BHO_LATN = _lexicon({
     3: """
-        baa bate baate baani baade baadi hamra hamre humar hamni hamani humni hamnike raua rauwa rauaa raur
+        baa bate baate baani baade baadi hamre humar hamni hamani humni hamnike raua rauwa rauaa raur
         tohar tohra tohre okar okra ohkar ohkra gail gayil gaile gaila gailan gailas gayile bhail bhayil bhaile
-        rahal rahli rahle laika laikwa laikan laiki laikiya babua milal aail aayil aile aawat aawta chalat karat
+        rahli rahle laika laikwa laikan laiki laikiya babua milal aail aayil aile aawat aawta chalat karat
         kaisan naikhe naikhi naikhin nikhe nahikhe ego khatir khatin dihal dihalas dihlas dihle lelas lihal kailas
         kailin kaila kahlas kahal bolal batawal dekhal bujhat bujhai hokhe sakeni sakila janat hamke tohke okke
-        karab kahab jaib aaib kuchhu kuchu kauno kehu kahwa kahwan kahawa uhaan ihaan tani mehraru hola holas
-        hoila chalal bhejal pathawal bhetail paisawa betwa gharwa jaai aawe bujhata lagat lagata kahiya
+        jaib aaib kuchhu kuchu kauno kehu kahwa kahwan kahawa uhaan ihaan tani mehraru hola holas
+        hoila chalal bhejal pathawal bhetail paisawa betwa gharwa jaai aawe bujhata lagata
+        kaini kailin gaini delas dihni kekra kekar kuchho abhin abahin abahi uhe ihe ihan uhan hawe hawan
+        kahat bolat mangat lagal likhal padhal sunal pahunchal lautal chhutal bharal dharal kahtani kartani
+        lagtani likhab dekhab bhejab rahab batab puchhab bolab kaile kaili
     """,
     2.5: "ba bani hamar",
-    2: "kahe kaahe bitiya hoi naahi kari karin karila jaat chahi karab kahab bhejin dihin batain kaalh",
-    1: "rahe",
-    0.5: "ka",
+    2: """
+        kahe kaahe bitiya hoi naahi kari karin karila jaat karab kahab bhejin dihin batain kaalh hamra batai
+        likhin bolin sunin dekhin pahile sathe katna keu kahle dele rakhle likhle bhejle dekhle
+    """,
+    1.5: "chahi sunai bachai karai dekhai chalai likhai samjhai bhejai dei ber kahiya lagat rahal",
+    1: "rahe lagi ee majuri dikhai mili aai",
+    0.75: "na",
 })
 
 _MAI_LATN = _lexicon({
@@ -215,12 +232,14 @@ _MAI_LATN = _lexicon({
         kataya katay etay etaya seho bhetal bhetat kahlak kelak kelai delak lelak delkai kiyek kiaek kakhan kakhano
         hunak hunkar dhiya puta dhiyaputa nena hetai hoyat kahiyau kahiyo chhiyai chhiyaik chhathin chhaiyai
         gelai gelah gelak aayal ekhan kaalhi kalhi paai kichhu kichu kiyo karait kahait rahait jait bujhal
-        bhetat bhetatai
+        bhetat bhetatai yau diyau diau oeh kono kathi katek ehan ohan ghuri ghural pahine keo keyo apnek khabari
+        lel aayat pathau
     """,
     2.5: "gaam gel",
-    2: "kona apan chhe taka karab kahab",
-    1.5: "okar katai je",
-    1: "hamar hamra rahal aha",
+    2: "kona apan chhe taka karab kahab sabh dhari aabi pachhila barakh gapp karu kahu likhu sunu kahiya",
+    # imperatives -u/-au (Hindi writes -o/-ao: dekho, bachao)
+    1.5: "okar katai je hamra chahi lagat rahal dekhau sunau bachau karau kahau badlu dekhu padhu bolu bheju nikalu",
+    1: "hamar aha bala maas sa",
     0.5: "nai",
 })
 
@@ -231,25 +250,32 @@ _INDIC_DEVA = _lexicon({
         कितना कितने कितनी कौन नहीं नही हम जी हां नमस्ते प्रणाम भैया दीदी सब फिर अब जल्दी बाहर साथ धन्यवाद बात
         सेठ मालिक शहर मारपीट बंद भाग लोग अगर जब तब बाद पहले ठीक अच्छा बिल्कुल सही
     """,
-    1.5: "के की से में तक पर ना वाला वाले वाली",
-    1: "का",
-    # loanwords whose endings look like Bhojpuri/Maithili past tenses (-इल, -लक) to the shape hints
-    0.5: "मोबाइल फाइल ईमेल मेल बालक चालक",
+    1.5: "के की से में तक पर ना वाला वाले वाली कहीं यहीं वहीं",
+    1: "का ठीकेदार शिकायत",
+    # Hindi words, loanwords and names whose endings look like Bhojpuri/Maithili verb forms to the shape hints
+    # (-इल, -लक, -ल, -ब, -ेला, -ीला, -यत, -यल, -ाक)
+    0.5: """
+        मोबाइल फाइल ईमेल मेल बालक चालक घायल चावल पंचायत तबीयत तबियत हिदायत रियायत पायल कायल डायल निकल पागल जंगल
+        मंगल बगल होटल सफल असफल विफल सरल दखल नकल अकल फसल चप्पल कंबल कम्बल बोतल पीतल आजकल हलचल दलदल गायब साहब
+        मतलब गजब अजब मजहब मेला अकेला केला ठेला झमेला नीला पीला गीला ढीला जहरीला कबीला नाक डाक तलाक चालाक खतरनाक
+        मजाक खुराक पोशाक दर्दनाक हॉस्पिटल टोटल लोकल मेडिकल स्पेशल लीगल सिग्नल फाइनल नॉर्मल पैनल मॉडल टेबल डबल
+        डिजिटल कैंसल केमिकल जनरल पर्सनल पिस्टल कमल काजल कोमल बादल अटल विमल निर्मल
+    """,
 })
 
 _HI_DEVA = _lexicon({
     3: """
-        है हैं था थी थे मेरा मेरी मेरे मुझे मुझको मुझसे क्या कैसे कैसा कैसी गया गई गयी गए गये रहा रही हूं हुं
+        है हैं था थी थे मेरा मेरी मेरे मुझे मुझको मुझसे क्या कैसे कैसा कैसी गया गई गयी गए गये रहा हूं हुं
         आप आपका आपकी आपके आपको आपसे हमारा हमारी हमारे मैं क्यों क्यूं चाहिए चाहिये हुआ हुई हुए होगा होगी होंगे
-        बताइए बताइये बताओ बताएं बताये बताया सकते सकता सकती उसका उसकी उसके उनका उनकी उनके इसका इसकी इसके आया आई
+        बताइए बताइये बताओ बताएं बताये बताया सकते सकता सकती उसका उसकी उसके उनका उनकी उनके इसका इसकी इसके आया
         आयी आए आये मिला मिलेगा मिलेगी मिलेंगे दिया दिए दिये करना करें करो कीजिए कीजिये किया किये किए तुम
         तुम्हारा लडका लडकी लडके हमें हमको बोला बोली भेजा यहां वहां क्योंकि इसलिए करेंगे करेगा करेगी करते करता
         करती होता होती होते जाता जाती जाते दीजिए दिलाइए दिलवाइए चला चली चले हमने मैंने उसने उन्होंने
-        उसको उनको इसको किसी उसे उन्हें इसे
+        उसको उनको इसको किसी उसे उन्हें इसे आयेगा आएगा आयेगी आएगी जाएगा जायेगा जाएगी जायेगी थीं गयीं गईं हुईं
     """,
-    2: "ने को ये वो यह वह अपना अपने अपनी मै",
-    1.5: "मिली रहे",
-    1: "तो कहा",
+    2: "ने को ये वो यह वह अपना अपने अपनी मै आई रही",
+    1.5: "मिली रहे दो",
+    1: "तो कहा लो",
     0.5: "हे",
 })
 
@@ -260,12 +286,15 @@ _BHO_DEVA = _lexicon({
         अइले अइलें करीं कइल कइलस कइलें कहलस कहलें नइखे नईखे नइखी एगो खातिर देखल बतावल बोलल होखे चलल भेजल
         कवनो केहू कुछु तनी मेहरारू जाइब आईं सकेला सकीं दिहल दिहलस लिहल लेलस हमके ओकरे उहां इहां
         कहंवा कहवां कइसे कइसन कईसे पहुंचल बुझाता लागत आवत करत रहत कहत जाईं पइसा पइसवा घरे
+        चाहीं दीं लीं सुनीं अबहीं अबहिन अबहीन कुछो केकरा केकर काल्हु उहे इहे हवे हवन हउवे बाटी तोहनी कवन
+        कइनी देलस देले रखले मांगत चलत बोलत
     """,
-    2.5: "हमरा",
-    2: "काहे जाई होई रहल नाहीं ओके बिटिया रुपिया जात ओकरा करब कहब काल्ह",
-    1: "रहे",
-    1.5: "ओकर करी",
-    0.5: "का",
+    2: """
+        काहे जाई होई नाहीं बिटिया रुपिया जात ओकरा करब कहब काल्ह ह गो कतना पहिले साथे इस्कूल इसकूल जाव
+        दोसर सोमार काहें जवन तवन केने लोगन अउर आउर
+    """,
+    1.5: "ओकर करी ऊ दू रहीं आईं एको बच्चन हमरा रहल कहिया हमरो ओकरो तोहरो",
+    1: "रहे ना हं ई फेर माई लागी मजूरी सांझ चाही मिली",
 })
 
 _MAI_DEVA = _lexicon({
@@ -274,11 +303,15 @@ _MAI_DEVA = _lexicon({
         कतए कतऽ एतय एतए सेहो धिया पुता धियापुता कहलक केलक केलकै देलक लेलक देलकै आएल हएत होएत हेतै कोना किएक
         कखन हुनक हुनकर बड्ड गाम नेना एखन काल्हि पाइ लेल तखन जखन आब किछु कियो करैत कहैत रहैत जाइत बुझल भेटत
         भेटल भेटतै दियौ
+        यौ ओएह कोनो कथी कतेक एहन ओहन घुरि घुरल पहिने चारि एकटा दूटा दुटा केओ केयो अपनेक खबरि होयत आयल सभटा
     """,
     2.5: "बौआ लिअ दिअ करिअ कहिअ",
-    2: "सं कें टाका अपन करब कहब",
-    1.5: "ओकर ओकरा तोहर जे मे नै हमरा आइ करू कहू",
-    1: "रहल",
+    2: """
+        सं कें टाका अपन करब कहब चाही कोन सभ धरि पछिला बरख टा गप्प कहिया आबि
+        करू कहू चलू जाउ लिखू सुनू बदलू देखू पढू बैसू निकालू आनू बोलू भेजू रहू
+    """,
+    1.5: "ओकर ओकरा तोहर जे मे नै हमरा आइ तं माय काज दोसर गप रहल बला",
+    1: "हं ई फेर दू मास सोम सांझ एको ओ हमरो ओकरो",
     0.3: "की",
 })
 
@@ -291,6 +324,16 @@ _PHRASES: dict[tuple[str, str], tuple[str, float]] = {
     ("का", "भइल"): ("bho", 2.0),
     ("ले", "गइल"): ("bho", 1.0),
     ("le", "gail"): ("bho", 1.0),
+    ("का", "हो"): ("bho", 2.0),  # "what's up" greeting; Hindi would be "क्या हाल"
+    ("ka", "ho"): ("bho", 2.0),
+    ("हं", "हो"): ("bho", 1.5),
+    ("haan", "ho"): ("bho", 1.5),
+    ("han", "ho"): ("bho", 1.5),
+    ("ha", "ho"): ("bho", 1.5),
+    ("कब", "ले"): ("bho", 1.5),  # "till when"; Hindi "kab tak"
+    ("kab", "le"): ("bho", 1.5),
+    ("ek", "go"): ("bho", 2.0),  # classifier "one (piece)"; Maithili "ekta"
+    ("du", "go"): ("bho", 2.0),
 }
 
 # family -> (Devanagari lexicon, Latin lexicon). "indic" is evidence for "not English" only.
@@ -303,17 +346,27 @@ _FAMILY_LEXICONS: dict[str, tuple[dict[str, float], dict[str, float]]] = {
 }
 _INDIC_LANGUAGES: tuple[str, ...] = ("hi", "bho", "mai")  # also the tie-break order: Hindi unless outscored
 
-# Shape hints for words no list knows: Bhojpuri/Maithili past tenses are regular (गइल/कइलस/कहलक, gail/kailas/
-# kahlak), Hindi futures and polite imperatives too (-एगा, -इए), and English has suffixes Roman Hindi never uses.
+# Shape hints for words no list knows. Verb morphology is regular and sets the three languages apart:
+#   Bhojpuri: past -इल/-अल (गइल, लिखल, gail), -लस (कहलस), polite imperative -ईं (बताईं, भेजीं), habitual -ेला
+#     (मिलेला, milela), -इनी/-ेनी (कइनी, kaini), verbal nouns -ावल (बतावल, batawal), future -इह (bhejih).
+#   Maithili: -लक (कहलक), -ैत/-इत (करैत, होइत), future -यत/-ओत (होयत, आओत, hoyat), past -यल/-ओल (आयल,
+#     छोड़ाओल), -लहुं (छलहुं), imperative -ाउ (पठाउ), genitive -ाक/-बाक (बच्चाक, जेबाक), avagraha (कऽ, लऽ).
+#   Hindi: futures and polite imperatives (-एगा, -इए). English has suffixes Roman Hindi never uses.
 _DEVA_SUFFIXES: tuple[tuple[str, str, float], ...] = (
     ("इलस", "bho", 2.0), ("इलें", "bho", 2.0), ("इले", "bho", 2.0), ("इल", "bho", 2.0), ("लस", "bho", 1.0),
+    ("ीं", "bho", 2.0), ("ईं", "bho", 2.0), ("ेला", "bho", 2.0), ("ीला", "bho", 1.5), ("ेलन", "bho", 2.0),
+    ("इनी", "bho", 2.0), ("ईनी", "bho", 2.0), ("ेनी", "bho", 1.5), ("तानी", "bho", 2.0), ("ावल", "bho", 2.0),
     ("लक", "mai", 1.5), ("लकै", "mai", 2.0), ("लै", "mai", 1.0), ("लाह", "mai", 1.5), ("ैत", "mai", 2.0),
+    ("इत", "mai", 2.0), ("यत", "mai", 1.5), ("ओत", "mai", 2.0), ("यल", "mai", 1.5), ("ओल", "mai", 2.0),
+    ("लहुं", "mai", 2.0), ("ाउ", "mai", 2.0), ("ाक", "mai", 1.5), ("बाक", "mai", 2.5),
     ("ेंगे", "hi", 1.0), ("ेगा", "hi", 1.0), ("ेगी", "hi", 1.0), ("ाइए", "hi", 1.0), ("िए", "hi", 0.5),
-    ("ोगे", "hi", 1.0), ("ओगे", "hi", 1.0),
+    ("ोगे", "hi", 1.0), ("ओगे", "hi", 1.0), ("ो", "hi", 1.0),
 )
 _LATN_SUFFIXES: tuple[tuple[str, str, float], ...] = (
     ("ailas", "bho", 2.0), ("ayil", "bho", 2.0), ("ail", "bho", 1.5), ("las", "bho", 1.0),
-    ("lak", "mai", 1.5), ("elai", "mai", 1.5), ("ait", "mai", 1.0),
+    ("ela", "bho", 2.0), ("aini", "bho", 2.0), ("awal", "bho", 2.0), ("aili", "bho", 1.5), ("ih", "bho", 2.0),
+    ("ihe", "bho", 2.0),
+    ("lak", "mai", 1.5), ("elai", "mai", 1.5), ("ait", "mai", 1.0), ("ayat", "mai", 1.5), ("oyat", "mai", 2.0),
     ("enge", "hi", 1.0), ("ega", "hi", 1.0), ("egi", "hi", 1.0), ("iye", "hi", 1.0), ("iyega", "hi", 1.0),
     ("oge", "hi", 1.0),
     ("tion", "en", 1.0), ("sion", "en", 1.0), ("ing", "en", 1.0), ("ed", "en", 0.5), ("ly", "en", 0.5),
@@ -325,6 +378,16 @@ _LATN_INFIXES: tuple[tuple[str, str, float], ...] = (
     ("x", "en", 0.5), ("q", "en", 0.5),
 )
 
+# Devanagari consonants (क..ह): a consonant with no vowel sign before the last letter marks the bare-stem
+# verb forms लिखल/छूटल (Bhojpuri past) and करब/लिखब (Bhojpuri/Maithili future); a consonant followed by the
+# independent vowel इ is the Bhojpuri spelling of Hindi ऐ (कइसे, पइसा, भइया, लइका).
+_DEVA_CONSONANTS = frozenset(chr(c) for c in range(0x0915, 0x093A))
+_AVAGRAHA = "\u093d"  # ऽ: Maithili writes कऽ, लऽ, भऽ for the short final vowel
+# Message-initial or -final का/ka is the Bhojpuri question word or particle ("का हो", "मिली का"); Hindi का
+# sits between two nouns.
+_EDGE_QUESTION = frozenset({"का", "ka"})
+_EDGE_QUESTION_WEIGHT = 1.5
+
 # A Devanagari text without markers ("जयपुर") is still most likely Hindi, and its writer reads Devanagari.
 _DEVA_PRIOR = 0.5
 # When only shared Hindi-belt words are present ("paisa kab"), we guess Hindi but halve the confidence.
@@ -334,7 +397,8 @@ _UNSURE_WHICH_INDIC = 0.5
 _PHATIC = frozenset(_words("""
     ok okay k ji jee haan han haa ha hmm thik theek thk hai h ba baa achha acha accha achchha namaste namaskar pranam
     dhanyavad dhanyawad shukriya thanks thank thx you u yes no nahi nhi na bilkul sahi sir madam mam please pls plz
-    hello hi hey bye good ठीक है हां जी नहीं ना अच्छा नमस्ते प्रणाम धन्यवाद शुक्रिया बा बिल्कुल सही सर
+    hello hi hey bye good fine goodbye yep yup nope correct ho yau ठीक है हां हं हो यौ ओके जी नहीं ना अच्छा नमस्ते
+    प्रणाम धन्यवाद शुक्रिया बा बिल्कुल सही सर
 """))
 _PHATIC_CAP = 0.4
 # Evidence scale: one distinctive word alone stays just under 0.5 confidence; two or three clear words exceed it.
@@ -373,17 +437,35 @@ def _lookup(token: str, words: Mapping[str, dict[str, float]]) -> dict[str, floa
 def _shape_hints(token: str) -> dict[str, float]:
     """Weak evidence from word shape, used only for words no lexicon knows (misspellings, unlisted verbs)."""
     hints: dict[str, float] = {}
+    deva = _is_deva_token(token)
+    if deva and _AVAGRAHA in token:  # कऽ, लऽ: short words, so checked before the length limit
+        hints["mai"] = 2.0
     if len(token) < 4:
         return hints
-    deva = _is_deva_token(token)
     rules = _DEVA_SUFFIXES if deva else _LATN_SUFFIXES
     for suffix, family, weight in rules:
         if token.endswith(suffix):
             hints[family] = max(hints.get(family, 0.0), weight)
-    if not deva:
+    if deva:
+        for family, weight in _deva_stem_hints(token):
+            hints[family] = max(hints.get(family, 0.0), weight)
+    else:
         for infix, family, weight in _LATN_INFIXES:
             if infix in token:
                 hints[family] = max(hints.get(family, 0.0), weight)
+    return hints
+
+
+def _deva_stem_hints(token: str) -> list[tuple[str, float]]:
+    """Bhojpuri/Maithili stems: bare consonant + ल (लिखल) or + ब (करब); consonant + इ (कइसे, पइसा)."""
+    hints = []
+    if token[-2] in _DEVA_CONSONANTS:
+        if token[-1] == "ल":
+            hints.append(("bho", 1.0))
+        elif token[-1] == "ब":
+            hints += [("bho", 1.0), ("mai", 1.0)]
+    if "इ" in token[1:] and any(a in _DEVA_CONSONANTS and b == "इ" for a, b in pairwise(token)):
+        hints.append(("bho", 1.5))
     return hints
 
 
@@ -403,6 +485,8 @@ def _family_scores(tokens: list[str]) -> dict[str, float]:
         phrase = _PHRASES.get(pair)
         if phrase:
             totals[phrase[0]] += phrase[1]
+    if len(tokens) > 1:
+        totals["bho"] += _EDGE_QUESTION_WEIGHT * ((tokens[0] in _EDGE_QUESTION) + (tokens[-1] in _EDGE_QUESTION))
     return totals
 
 

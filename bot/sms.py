@@ -37,3 +37,28 @@ def segments(text: str) -> int:
     single, multi = (160, 153) if is_gsm7(text) else (70, 67)
     n = units(text)
     return 1 if n <= single else math.ceil(n / multi)
+
+
+def split_for_sms(text: str, max_segments: int = 2) -> list[str]:
+    """Split a long text on word boundaries into numbered parts ("(1/2) ...") of at most `max_segments` segments each.
+
+    Splitting at spaces never cuts a Devanagari cluster (a consonant with its vowel signs stays in one word).
+    """
+    if segments(text) <= max_segments:
+        return [text]
+    words = text.split(" ")
+    # Leave room for the "(n/m) " prefix, at most 8 characters.
+    parts: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if segments("(9/9) " + candidate) <= max_segments:
+            current = candidate
+            continue
+        if current:
+            parts.append(current)
+        current = word
+    if current:
+        parts.append(current)
+    total = len(parts)
+    return [f"({i}/{total}) {part}" for i, part in enumerate(parts, start=1)]

@@ -127,6 +127,13 @@ def helpline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Helpline]:
         log.close()
 
 
+def answer(topic: str, language: str, **context: str) -> list[str]:
+    """The fact messages the assistant must send for a topic (bot/data/facts.yml)."""
+    from bot.answers import answer_texts
+
+    return answer_texts(topic, language, context)
+
+
 def new_sender() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
 
@@ -151,9 +158,7 @@ def test_greeting_and_menu_choice_in_each_language(helpline: Helpline, language:
     assert helpline.send(sender, GREETINGS[language]) == [
         reply_text("utter_greet", language), reply_text("utter_menu", language)
     ]
-    assert helpline.send(sender, "2") == [
-        reply_text("utter_school", language), reply_text("utter_school_refused", language)
-    ]
+    assert helpline.send(sender, "2") == [*answer("school", language), reply_text("utter_school_more", language)]
 
 
 @pytest.mark.parametrize("language", ["en", "hi", "hi-Latn", "bho"])
@@ -175,7 +180,7 @@ def test_language_switch_by_name_sticks(helpline: Helpline, request_text: str, l
     sender = new_sender()
     helpline.send(sender, GREETINGS["hi"] if language != "hi" else GREETINGS["en"])
     assert helpline.send(sender, request_text)[0] == reply_text("utter_language_changed", language)
-    assert helpline.send(sender, "1")[0] == reply_text("utter_compensation", language)
+    assert helpline.send(sender, "1") == [reply_text("utter_ask_rescue_place", language)]
 
 
 @pytest.mark.parametrize("number, language", [("1", "en"), ("2", "hi"), ("3", "hi-Latn"), ("4", "bho")])
@@ -186,13 +191,13 @@ def test_language_switch_by_menu_number(helpline: Helpline, number: str, languag
     assert helpline.send(sender, "6") == [reply_text("utter_ask_language", current)]
     assert helpline.send(sender, number)[0] == reply_text("utter_language_changed", language)
     # An explicit choice is not undone by the next message's script.
-    assert helpline.send(sender, "4")[0] == reply_text("utter_case_status", language)
+    assert helpline.send(sender, "4") == [*answer("case", language), reply_text("utter_case_more", language)]
 
 
 def test_maithili_is_answered_in_hindi(helpline: Helpline) -> None:
     sender = new_sender()
     replies = helpline.send(sender, "हमर बेटा जयपुर स घुरल अछि, ओकरा की पाइ भेटत")
-    assert replies[0] == reply_text("utter_compensation", "hi")
+    assert replies == [reply_text("utter_ask_rescue_place", "hi")]
 
 
 def test_command_text_is_only_text(helpline: Helpline) -> None:
@@ -264,4 +269,30 @@ def test_conversation_survives_a_restart(helpline: Helpline) -> None:
     helpline.send(sender, "bhojpuri me bolo")
     helpline.stop_rasa()
     helpline.start_rasa()
-    assert helpline.send(sender, "1")[0] == reply_text("utter_compensation", "bho")
+    assert helpline.send(sender, "1") == [reply_text("utter_ask_rescue_place", "bho")]
+
+
+@pytest.mark.parametrize("language", ["en", "hi", "hi-Latn", "bho"])
+def test_compensation_is_tailored_and_offers_more(helpline: Helpline, language: str) -> None:
+    sender = new_sender()
+    helpline.send(sender, GREETINGS[language])
+    assert helpline.send(sender, "1") == [reply_text("utter_ask_rescue_place", language)]
+    assert helpline.send(sender, "Jaipur") == [reply_text("utter_ask_child_age", language)]
+    expected = answer("compensation", language, child_age="under_14", rescue_place="outside_bihar")
+    assert helpline.send(sender, "12") == [*expected, reply_text("utter_compensation_more", language)]
+    assert helpline.send(sender, "1") == [*answer("compensation_papers", language),
+                                          reply_text("utter_compensation_more", language)]
+    assert helpline.send(sender, "3") == [*answer("compensation_status", language),
+                                          reply_text("utter_status_more", language)]
+
+
+def test_school_letter_is_filled(helpline: Helpline) -> None:
+    from bot.letters import LetterDetails, letter_messages
+
+    sender = new_sender()
+    helpline.send(sender, "school wale mere bete ka dakhila nahi kar rahe hain")
+    assert helpline.send(sender, "2") == [reply_text("utter_ask_letter_details", "hi-Latn")]
+    assert helpline.send(sender, "Ramu") == [reply_text("utter_letter_not_understood", "hi-Latn")]
+    replies = helpline.send(sender, "Ramu, 12, Primary School Rampur")
+    assert replies == [reply_text("utter_letter_intro", "hi-Latn"),
+                       *letter_messages(LetterDetails("Ramu", "12", "Primary School Rampur"))]

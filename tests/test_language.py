@@ -134,6 +134,56 @@ TRICKY = [
     ("nahiiii", "hi-Latn"),
 ]
 
+# Bhojpuri and Maithili share most words with Hindi; what sets them apart is grammar. Each message below leans on
+# one general marker (a verb ending, particle or spelling) rather than on a listed sentence word.
+GRAMMAR_MARKERS = [
+    # Bhojpuri
+    ("थाना में रपट लिखाईं", "bho"),  # polite imperative -ईं
+    ("मुआवजा कब तक आवेला", "bho"),  # habitual -ेला
+    ("school me dakhila kab milela", "bho"),  # habitual -ela
+    ("बच्चा दिल्ली से लवटल", "bho"),  # past participle: bare stem + -ल
+    ("हम थाना गइनी", "bho"),  # first person past -इनी
+    ("ठेकेदार के पकड़ावल", "bho"),  # verbal noun -ावल
+    ("भइया से बात", "bho"),  # consonant + इ where Hindi writes ऐ (भैया)
+    ("मुआवजा मिली का", "bho"),  # sentence-final question particle का
+    ("का हो, केस के हाल", "bho"),  # sentence-initial का, greeting "का हो"
+    ("seth majuri na dei ka", "bho"),
+    ("raat me phone karih", "bho"),  # future imperative -ih
+    ("didi form bharwaili", "bho"),  # past -aili
+    ("ek go dalal gaon me ghumat", "bho"),  # classifier "go"
+    ("laika ke mai kahat rahli ki abahin le paisa na milal", "bho"),
+    ("लइका के माई कहत रहली कि अबहीं ले पइसा ना मिलल", "bho"),
+    # Maithili
+    ("केस के कागज पठाउ", "mai"),  # imperative -ाउ (Hindi -ाओ)
+    ("police ke khabar karu", "mai"),  # imperative -u (Hindi -o)
+    ("फैसला कहिया सुनायत", "mai"),  # future -यत
+    ("फैसला कहिया सुनाओत", "mai"),  # future -ओत
+    ("paisa kahiya aayat", "mai"),
+    ("बच्चाक पढ़ाई", "mai"),  # genitive -क on the noun
+    ("नाम लिखेबाक कागज", "mai"),  # verbal noun -बाक
+    ("घर जा कऽ देखब", "mai"),  # avagraha
+    ("हमर बेटा घर घुरि आयल", "mai"),  # past -यल
+]
+
+# Hindi and English messages with words whose endings look like those markers (घायल, पंचायत, शिकायत, होटल,
+# mela, names in -ू/-u) or with the Hindi imperative that Bhojpuri and Maithili lack (दो, -ओ).
+LOOKALIKES = [
+    ("मेरा बेटा घायल है", "hi"),
+    ("पंचायत में शिकायत करनी है", "hi"),
+    ("बेटे का नाम सोनू है", "hi"),
+    ("बच्चे को छुड़वा दो", "hi"),
+    ("होटल में काम करता था", "hi"),
+    ("सड़क पर अचानक गाड़ी आई", "hi"),
+    ("beti ka naam kajal hai", "hi-Latn"),
+    ("case kab shuru hoga", "hi-Latn"),
+    ("mela dekhne gaya tha", "hi-Latn"),
+    ("muavza kab tak milega", "hi-Latn"),
+    ("bete ke case ka koi update", "hi-Latn"),  # Hindi genitive का/ka between nouns is not the Bhojpuri particle
+    ("my cousin went to the mela and did not come back", "en"),
+    ("the contractor is at the panchayat office", "en"),
+    ("thekedar got bail", "en"),
+]
+
 NO_LANGUAGE = ["1", "२", "👍", "...", "", "   ", "🙏🙏", "9876543210", "१२", "?!"]
 
 REQUESTS = [
@@ -496,6 +546,23 @@ def test_tricky(text: str, expected: str) -> None:
 @pytest.mark.parametrize(("text", "expected"), MORE, ids=_ids(MORE))
 def test_more_everyday_messages(text: str, expected: str) -> None:
     assert detect_language(text).language == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), GRAMMAR_MARKERS, ids=_ids(GRAMMAR_MARKERS))
+def test_bhojpuri_and_maithili_grammar_markers(text: str, expected: str) -> None:
+    assert detect_language(text).language == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), LOOKALIKES, ids=_ids(LOOKALIKES))
+def test_marker_lookalikes_stay_hindi_or_english(text: str, expected: str) -> None:
+    assert detect_language(text).language == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [("हँ हो", "bho"), ("haan ho", "bho"), ("ना ना", "bho"),
+                                                ("ha yau", "mai"), ("हँ यौ", "mai")])
+def test_bhojpuri_and_maithili_courtesy_replies_lean_but_do_not_switch(text: str, expected: str) -> None:
+    detection = detect_language(text)
+    assert detection.language == expected and detection.confidence < 0.5
 
 
 def _accuracy(cases: list[tuple[str, str]]) -> float:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.sms import segments
+from bot.sms import segments, split_for_sms
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text(encoding="utf-8"))
 RESPONSES = DOMAIN["responses"]
@@ -57,6 +57,16 @@ def test_translations_are_in_their_script(language: str) -> None:
             continue
         has_devanagari = bool(re.search(r"[\u0900-\u097F]", text))
         assert has_devanagari == (language in {"hi", "bho"}), f"{name} [{language}]"
+
+
+def test_long_text_is_split_into_numbered_parts_on_word_boundaries() -> None:
+    text = " ".join(["मुआवजा"] * 60)
+    parts = split_for_sms(text)
+    assert len(parts) > 1
+    assert all(segments(part) <= 2 for part in parts)
+    assert parts[0].startswith("(1/") and parts[-1].startswith(f"({len(parts)}/{len(parts)})")
+    assert " ".join(p.split(") ", 1)[1] for p in parts) == text
+    assert split_for_sms("short") == ["short"]
 
 
 @pytest.mark.parametrize(

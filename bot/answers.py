@@ -1,0 +1,45 @@
+"""Which reviewed facts answer a question, given what we know of the family.
+
+The dialogue decides *when* to answer (rules in data/rules.yml); this module decides *what*: a topic from the menu
+choice or the intent, then the facts of that topic whose conditions fit the family's answers to the quick questions
+(child's age group, where the child was found working).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.facts import facts_for
+
+TOPIC_BY_CHOICE: dict[str, str] = {
+    "age_answered": "compensation",
+    "comp_papers": "compensation_papers",
+    "comp_where": "compensation_where",
+    "comp_status": "compensation_status",
+    "comp_other": "compensation_other",
+    "school": "school",
+    "school_refused": "school_refused",
+    "school_over14": "school_over14",
+    "case": "case",
+    "case_rights": "case_rights",
+    "case_followup": "case_followup",
+}
+
+TOPIC_BY_INTENT: dict[str, str] = {
+    "ask_compensation_status": "compensation_status",
+    "ask_school_enrolment": "school",
+    "ask_case_status": "case",
+}
+
+
+def topic_for(menu_choice: str | None, intent: str | None) -> str | None:
+    """The topic to answer: a menu choice wins over the intent (it is the more specific signal)."""
+    if menu_choice in TOPIC_BY_CHOICE:
+        return TOPIC_BY_CHOICE[menu_choice]
+    return TOPIC_BY_INTENT.get(intent or "")
+
+
+def answer_texts(topic: str, language: str, context: dict[str, Any]) -> list[str]:
+    """The messages answering `topic` in `language`, one per fact."""
+    return [fact.render(language) for fact in facts_for(topic, context)]
+
