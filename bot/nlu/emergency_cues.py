@@ -1,0 +1,81 @@
+"""A safety net under the statistical classifier: unmistakable cries for help are always emergencies.
+
+DIET learns "report_emergency" from examples, but a message like "bachao" or "आपातकाल है" in a phrasing it never saw
+can fall below the fallback threshold or drift to a neighbouring intent — and then the family would not get 112/1098
+first. This step runs after DIET and, when the message contains a strong emergency cue in any of our languages, sets
+`report_emergency`. The cues are deliberately few and strong: a false alarm costs one extra message with the helpline
+numbers; a missed emergency costs far more.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+EMERGENCY_INTENT = "report_emergency"
+
+# Whole words or phrases, matched on lower-cased, NFC-normalised text with word boundaries.
+STRONG_CUES: tuple[str, ...] = (
+    # English
+    "save me", "save my", "save him", "save her", "sos", "emergency", "kidnapped", "kidnapping",
+    "being beaten", "beating him", "beating her", "beating my", "locked up", "locked inside", "locked in",
+    # Roman Hindi / Bhojpuri / Maithili
+    "bachao", "bachaao", "bachaiye", "bachayiye", "bachai", "bachain", "bachaun", "bachau",
+    "maar rahe", "mar rahe", "maar raha", "maar dalenge", "maar dega", "pit rahe", "peet rahe", "pitai ho rahi",
+    "marat ba", "marat bade", "marat baade", "maarat", "apaharan", "agwa", "kaid", "qaid", "hamla kar",
+    "band kar ke rakha", "band karke rakha", "band kar diya", "bandh kar diya",
+    # Devanagari
+    "बचाओ", "बचाइए", "बचाईं", "बचाई", "बचाउ", "बचाऊ", "बचा लो", "बचा लीं", "आपातकाल", "इमरजेंसी", "अपहरण",
+    "मार रहे", "मार रहा", "मार डालेंगे", "पीट रहे", "पीट रहा", "मारत बा", "मारत बाड़े", "मारि रहल",
+    "कैद", "बंद करके रखा", "बंद कर दिया", "बंद कके", "हमला",
+)
+_CUE_PATTERN = re.compile(
+    r"(?<![\w\u0900-\u097F])(?:" + "|".join(re.escape(c) for c in sorted(STRONG_CUES, key=len, reverse=True))
+    + r")(?![\w\u0900-\u097F])"
+)
+
+
+def has_emergency_cue(text: str) -> bool:
+    """True when the text contains one of the strong emergency cues as a whole word or phrase."""
+    normalised = unicodedata.normalize("NFC", text or "").lower()
+    return bool(_CUE_PATTERN.search(normalised))
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class EmergencyCueClassifier(GraphComponent, IntentClassifier):
+    """Sets `report_emergency` with full confidence for messages with a strong emergency cue."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> EmergencyCueClassifier:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if not has_emergency_cue(message.get(TEXT) or ""):
+                continue
+            chosen = {INTENT_NAME_KEY: EMERGENCY_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != EMERGENCY_INTENT]
+            for other in ranking:
+                other[PREDICTED_CONFIDENCE_KEY] = 0.0
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+        return messages

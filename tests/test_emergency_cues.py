@@ -1,0 +1,33 @@
+"""The emergency safety net: strong cues in any language are caught; ordinary messages are left alone."""
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.emergency_cues import EmergencyCueClassifier, has_emergency_cue
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["BACHAO", "please save my son they took him", "मेरे बच्चे को बचाओ", "आपातकाल", "wo log usko maar rahe hain",
+     "हमरा लइका के मारत बाड़े", "seth ne kamre me band kar diya", "SOS", "my brother is locked inside a room",
+     "बच्चा कैद है जयपुर में", "बचा लीं हो"],
+)
+def test_strong_cues_are_caught(text: str) -> None:
+    assert has_emergency_cue(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mera beta 12 saal ka hai", "muavza kab milega", "school me dakhila", "the school is closed", "bandar",
+     "bachat khata khulwana hai", "बचत खाता", "helpline number", "kaidi", "स्कूल बंद है", "hamlet"],
+)
+def test_ordinary_messages_are_left_alone(text: str) -> None:
+    assert not has_emergency_cue(text)
+
+
+def test_component_overrides_the_intent() -> None:
+    message = Message(data={"text": "bachao", "intent": {"name": "greet", "confidence": 0.9},
+                            "intent_ranking": [{"name": "greet", "confidence": 0.9}]})
+    EmergencyCueClassifier().process([message])
+    assert message.get("intent") == {"name": "report_emergency", "confidence": 1.0}
+    assert message.get("intent_ranking")[1] == {"name": "greet", "confidence": 0.0}
