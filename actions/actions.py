@@ -9,7 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.answers import answer_texts, topic_for
+from bot.answers import CASE_TOPICS, answer_texts, topic_for
+from bot.cases import find_case
 from bot.language_state import next_language
 from bot.letters import letter_messages, parse_details
 from bot.menu import read_reply
@@ -76,7 +77,8 @@ class ActionAnswer(Action):
         if topic is None:
             return []
         context = {slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS}
-        for text in answer_texts(topic, tracker.get_slot("language") or "hi", context):
+        case = find_case(sender_channel(tracker), tracker.sender_id) if topic in CASE_TOPICS else None
+        for text in answer_texts(topic, tracker.get_slot("language") or "hi", context, case):
             dispatcher.utter_message(text=text)
         return []
 

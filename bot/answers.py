@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.cases import CaseSummary
 from bot.facts import facts_for
 
 TOPIC_BY_CHOICE: dict[str, str] = {
@@ -39,7 +40,24 @@ def topic_for(menu_choice: str | None, intent: str | None) -> str | None:
     return TOPIC_BY_INTENT.get(intent or "")
 
 
-def answer_texts(topic: str, language: str, context: dict[str, Any]) -> list[str]:
-    """The messages answering `topic` in `language`, one per fact."""
-    return [fact.render(language) for fact in facts_for(topic, context)]
+# Topics where a family's own case, when the helpline has one, comes before the general guidance.
+CASE_TOPICS = {"compensation_status", "case"}
+
+_CASE_LINE = {
+    "en": "Your case {reference}: money - {compensation}; school - {school}.",
+    "hi": "आपका केस {reference}: पैसा - {compensation}; स्कूल - {school}।",
+    "hi-Latn": "Aapka case {reference}: paisa - {compensation}; school - {school}.",
+    "bho": "रउआ के केस {reference}: पइसा - {compensation}; स्कूल - {school}।",
+}
+
+
+def answer_texts(topic: str, language: str, context: dict[str, Any], case: CaseSummary | None = None) -> list[str]:
+    """The messages answering `topic` in `language`: the family's own case first when there is one, then one
+    message per applicable fact."""
+    messages = []
+    if case is not None and topic in CASE_TOPICS:
+        line = _CASE_LINE.get(language, _CASE_LINE["hi"])
+        messages.append(line.format(reference=case.reference, compensation=case.compensation_stage,
+                                    school=case.school_stage))
+    return messages + [fact.render(language) for fact in facts_for(topic, context)]
 

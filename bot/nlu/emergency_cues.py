@@ -32,11 +32,11 @@ STRONG_CUES: tuple[str, ...] = (
     "bachao", "bachaao", "bachaiye", "bachayiye", "bachai", "bachain", "bachaun", "bachau",
     "maar rahe", "mar rahe", "maar raha", "maar dalenge", "maar dega", "pit rahe", "peet rahe", "pitai ho rahi",
     "marat ba", "marat bade", "marat baade", "maarat", "apaharan", "agwa", "kaid", "qaid", "hamla kar",
-    "band kar ke rakha", "band karke rakha", "band kar diya", "bandh kar diya",
+    "band kar ke rakha", "band karke rakha", "kamre me band", "kamre mein band",
     # Devanagari
     "बचाओ", "बचाइए", "बचाईं", "बचाई", "बचाउ", "बचाऊ", "बचा लो", "बचा लीं", "आपातकाल", "इमरजेंसी", "अपहरण",
     "मार रहे", "मार रहा", "मार डालेंगे", "पीट रहे", "पीट रहा", "मारत बा", "मारत बाड़े", "मारि रहल",
-    "कैद", "बंद करके रखा", "बंद कर दिया", "बंद कके", "हमला",
+    "कैद", "बंद करके रखा", "कमरे में बंद", "बंद कके", "हमला",
 )
 _CUE_PATTERN = re.compile(
     r"(?<![\w\u0900-\u097F])(?:" + "|".join(re.escape(c) for c in sorted(STRONG_CUES, key=len, reverse=True))
