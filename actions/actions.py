@@ -50,8 +50,9 @@ class ActionReadMessage(Action):
     ) -> List[Dict[str, Any]]:
         text, intent = latest_text_and_intent(tracker)
         prompt = last_prompt(tracker)
+        first_message = sum(1 for event in tracker.events if event.get("event") == "user") <= 1
         language, locked = next_language(
-            text, tracker.get_slot("language"), bool(tracker.get_slot("language_locked")), prompt
+            text, tracker.get_slot("language"), bool(tracker.get_slot("language_locked")), prompt, first_message
         )
         reading = read_reply(text, intent, prompt)
         events = [

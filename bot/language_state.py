@@ -2,7 +2,8 @@
 
 An explicit choice ("Hindi mein", or a number on the language menu) wins and sticks until the next explicit choice.
 Otherwise the reply language follows what the person writes, but only on confident evidence: a bare "ok" or "1"
-must not flip a Bhojpuri conversation into English.
+must not flip a Bhojpuri conversation into English. The very first message is different: there is no conversation
+language to protect yet, so any evidence at all ("hello", "namaste") beats the default.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from bot.language import detect_language, language_from_menu_choice, reply_langu
 from bot.menu import LANGUAGE_PROMPT
 
 MIN_CONFIDENCE_TO_SWITCH = 0.5
+MIN_CONFIDENCE_FIRST_MESSAGE = 0.05
 
 
-def next_language(text: str, current: str | None, locked: bool, last_prompt: str | None) -> tuple[str | None, bool]:
+def next_language(
+    text: str, current: str | None, locked: bool, last_prompt: str | None, first_message: bool = False
+) -> tuple[str | None, bool]:
     """(reply language, locked) after reading `text`."""
     if last_prompt == LANGUAGE_PROMPT:
         chosen = language_from_menu_choice(text)
@@ -25,6 +29,7 @@ def next_language(text: str, current: str | None, locked: bool, last_prompt: str
     if locked:
         return current, True
     detection = detect_language(text)
-    if detection.language is None or detection.confidence < MIN_CONFIDENCE_TO_SWITCH:
+    threshold = MIN_CONFIDENCE_FIRST_MESSAGE if first_message else MIN_CONFIDENCE_TO_SWITCH
+    if detection.language is None or detection.confidence < threshold:
         return current, False
     return reply_language(detection.language, detection.script) or current, False

@@ -260,8 +260,8 @@ def test_opt_out_is_recorded(helpline: Helpline) -> None:
 def test_not_understood_gets_a_question_and_the_menu(helpline: Helpline) -> None:
     sender = new_sender()
     replies = helpline.send(sender, "xqzv plokm trrr")
-    assert replies[-1] == reply_text("utter_menu", "hi")
-    assert len(replies) == 2
+    language = helpline.tracker(sender)["slots"]["language"]
+    assert replies == [reply_text("utter_default", language), reply_text("utter_menu", language)]
 
 
 def test_conversation_survives_a_restart(helpline: Helpline) -> None:
@@ -296,3 +296,9 @@ def test_school_letter_is_filled(helpline: Helpline) -> None:
     replies = helpline.send(sender, "Ramu, 12, Primary School Rampur")
     assert replies == [reply_text("utter_letter_intro", "hi-Latn"),
                        *letter_messages(LetterDetails("Ramu", "12", "Primary School Rampur"))]
+
+
+@pytest.mark.parametrize("first, language", [("hello", "en"), ("hi", "en"), ("नमस्ते", "hi"), ("1", "hi")])
+def test_first_message_sets_the_reply_language(helpline: Helpline, first: str, language: str) -> None:
+    replies = helpline.send(new_sender(), first)
+    assert replies[-1] in (reply_text("utter_menu", language), reply_text("utter_ask_rescue_place", language))
