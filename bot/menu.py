@@ -150,8 +150,10 @@ def read_reply(text: str, intent: str | None, last_prompt: str | None) -> Readin
         reading = _read_quick_answer(text, intent, last_prompt)
         if reading is not None:
             return reading
-    if last_prompt in LETTER_PROMPTS and (intent in ANSWER_LIKE_INTENTS or parse_details(text)):
-        return Reading("letter_details" if parse_details(text) else "letter_invalid")
+    if last_prompt in LETTER_PROMPTS:
+        details = parse_details(text)
+        if details or intent in ANSWER_LIKE_INTENTS:
+            return Reading("letter_details" if details else "letter_invalid")
     if intent == "choose_option":
         if number is None:
             return Reading("invalid")

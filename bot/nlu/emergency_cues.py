@@ -18,8 +18,10 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.intent_override import set_certain_intent
 
 EMERGENCY_INTENT = "report_emergency"
 
@@ -72,10 +74,5 @@ class EmergencyCueClassifier(GraphComponent, IntentClassifier):
         for message in messages:
             if not has_emergency_cue(message.get(TEXT) or ""):
                 continue
-            chosen = {INTENT_NAME_KEY: EMERGENCY_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != EMERGENCY_INTENT]
-            for other in ranking:
-                other[PREDICTED_CONFIDENCE_KEY] = 0.0
-            message.set(INTENT, chosen, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+            set_certain_intent(message, EMERGENCY_INTENT)
         return messages

@@ -15,15 +15,12 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.menu import parse_option_number
+from bot.nlu.intent_override import set_certain_intent
 
 OPTION_INTENT = "choose_option"
 
@@ -54,10 +51,5 @@ class OptionNumberClassifier(GraphComponent, IntentClassifier):
             text = message.get(TEXT)
             if not text or parse_option_number(text) is None:
                 continue
-            chosen = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != self.intent]
-            for other in ranking:
-                other[PREDICTED_CONFIDENCE_KEY] = 0.0
-            message.set(INTENT, chosen, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+            set_certain_intent(message, self.intent)
         return messages
