@@ -6,20 +6,24 @@ import logging
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import CASE_TOPICS, answer_texts, topic_for
 from bot.cases import find_case
 from bot.language_state import next_language
 from bot.letters import letter_messages, parse_details
-from bot.menu import read_reply
+from bot.menu import ANSWER_LIKE_INTENTS, read_reply
+from bot.reports.conversation import REPORT_INTENTS, REPORT_SLOTS, continue_report, slots_from_draft, start_report
+from bot.reports.dialogue import Reply, finish_report, leave_report, looks_like_status_request, status_reply
+from bot.reports.drafts import load_draft
 from bot.store import contacts
 
 logger = logging.getLogger(__name__)
 
 # Slots filled from a reply to a quick question (see bot.menu.QUICK_QUESTIONS).
 ANSWER_SLOTS = ("rescue_place", "child_age")
+REPORT_WHAT_PROMPT = "utter_report_what"
 
 
 def last_prompt(tracker: Tracker) -> str | None:
@@ -39,6 +43,24 @@ def latest_text_and_intent(tracker: Tracker) -> tuple[str, str | None]:
     return message.get("text") or "", (message.get("intent") or {}).get("name")
 
 
+def intent_confidence(tracker: Tracker) -> float:
+    return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
+
+
+def report_form_active(tracker: Tracker) -> bool:
+    return (tracker.active_loop or {}).get("name") == "report_form"
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    dispatcher.utter_message(response=reply.response, **reply.values)
+
+
+def cleared_report_slots() -> List[Dict[str, Any]]:
+    """After a report ends, the form's markers are reset so the next report starts empty."""
+    names = list(REPORT_SLOTS.values()) + ["report_kind", "requested_slot"]
+    return [SlotSet(name, None) for name in names] + [SlotSet("report_tries", 0.0)]
+
+
 class ActionReadMessage(Action):
     """Runs on every user message (a custom slot mapping): reply language, and what a short reply means."""
 
@@ -55,12 +77,29 @@ class ActionReadMessage(Action):
             text, tracker.get_slot("language"), bool(tracker.get_slot("language_locked")), prompt, first_message
         )
         reading = read_reply(text, intent, prompt)
-        events = [
-            SlotSet("language", language),
-            SlotSet("language_locked", locked),
-            SlotSet("menu_choice", reading.menu_choice),
-        ]
+        menu_choice = reading.menu_choice
+        events = [SlotSet("language", language), SlotSet("language_locked", locked)]
         events += [SlotSet(slot, value) for slot, value in reading.slots.items() if slot in ANSWER_SLOTS]
+        channel, sender = sender_channel(tracker), tracker.sender_id
+        if report_form_active(tracker):
+            requested = tracker.get_slot("requested_slot") or ""
+            turn = continue_report(
+                text, intent, intent_confidence(tracker), requested.removeprefix("report_") or None,
+                tracker.get_slot("report_kind") or "recruitment", float(tracker.get_slot("report_tries") or 0),
+                channel, sender, language,
+            )
+            events += [SlotSet(slot, value) for slot, value in turn.slots.items()]
+            menu_choice = turn.menu_choice or (menu_choice if turn.reject else None)
+        elif intent in REPORT_INTENTS and menu_choice is None:
+            turn = start_report(REPORT_INTENTS[intent], text, channel, sender, language)
+            events += [SlotSet(slot, value) for slot, value in turn.slots.items()]
+        elif prompt == REPORT_WHAT_PROMPT and menu_choice is None and intent in ANSWER_LIKE_INTENTS:
+            turn = start_report("recruitment", text, channel, sender, language)
+            events += [SlotSet(slot, value) for slot, value in turn.slots.items()]
+            menu_choice = "report_start"
+        elif menu_choice is None and looks_like_status_request(text):
+            menu_choice = "report_status"
+        events.append(SlotSet("menu_choice", menu_choice))
         return events
 
 
@@ -130,3 +169,90 @@ class ActionOptOut(Action):
     ) -> List[Dict[str, Any]]:
         contacts.set_opted_out(sender_channel(tracker), tracker.sender_id, True, tracker.get_slot("language"))
         return [SlotSet("opted_out", True)]
+
+
+class ActionAskReportDistrict(Action):
+    """Asks where it happened; after an answer that is not a district, says so (the form asks again)."""
+
+    def name(self) -> str:
+        return "action_ask_report_district"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        retry = float(tracker.get_slot("report_tries") or 0) > 0
+        dispatcher.utter_message(response="utter_report_district_not_found" if retry else "utter_ask_report_district")
+        return []
+
+
+class ActionAskReportContact(Action):
+    """Asks for consent to be called back / to share the number; after an unclear answer, lists the choices."""
+
+    def name(self) -> str:
+        return "action_ask_report_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        retry = float(tracker.get_slot("report_tries") or 0) > 0
+        dispatcher.utter_message(response="utter_report_contact_invalid" if retry else "utter_ask_report_contact")
+        return []
+
+
+class ActionSubmitReport(Action):
+    """The form is complete: the report is stored and queued for its NGO, and the person gets the reference."""
+
+    def name(self) -> str:
+        return "action_submit_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        stopped = tracker.get_slot("menu_choice") == "report_stop"
+        send(dispatcher, finish_report(sender_channel(tracker), tracker.sender_id, stopped,
+                                       tracker.get_slot("language")))
+        return cleared_report_slots()
+
+
+class ActionLeaveReport(Action):
+    """The person turned to another question mid-report: what they said is sent (or dropped if empty)."""
+
+    def name(self) -> str:
+        return "action_leave_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        send(dispatcher, leave_report(sender_channel(tracker), tracker.sender_id, tracker.get_slot("language")))
+        return [ActiveLoop(None)] + cleared_report_slots()
+
+
+class ActionResumeReport(Action):
+    """Back to the report after an interruption (emergency numbers, a language change): slots from the draft."""
+
+    def name(self) -> str:
+        return "action_resume_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        stored = load_draft(sender_channel(tracker), tracker.sender_id)
+        if stored is None:
+            return []
+        kind, fields = stored
+        events = [SlotSet(slot, value) for slot, value in slots_from_draft(kind, fields).items()]
+        return events + [SlotSet("report_kind", kind), SlotSet("requested_slot", None)]
+
+
+class ActionReportStatus(Action):
+    """ "status CODE": received / acknowledged / closed, and nothing more."""
+
+    def name(self) -> str:
+        return "action_report_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        text, _ = latest_text_and_intent(tracker)
+        send(dispatcher, status_reply(text))
+        return []

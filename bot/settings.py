@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +31,30 @@ class Settings:
     secret_keys: tuple[str, ...]
     max_message_chars: int
     var_dir: Path
+    # Reports: how long an NGO has to acknowledge before the next in the escalation order is alerted.
+    ack_timeout_urgent: timedelta = timedelta(minutes=15)
+    ack_timeout: timedelta = timedelta(hours=4)
+    # Delivery worker: attempts per forward before it is given up (and the next channel tried), first retry delay.
+    delivery_max_attempts: int = 8
+    delivery_backoff_seconds: float = 30.0
+    # A claimed message not recorded as sent within this time was interrupted (worker killed) and is reconciled.
+    delivery_lease_seconds: float = 60.0
+    worker_poll_seconds: float = 0.5
+    # NGO directory imported by `make run` when the store has none (`helpline ngos import FILE` otherwise).
+    ngo_directory: Path = PROJECT_ROOT / "bot" / "data" / "ngos.sample.yml"
+    # Outgoing APIs. A blank credential switches that channel off. The *_api_base values point the real client
+    # libraries elsewhere (a proxy, or the local fake servers the tests run).
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_sms_from: str | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_api_base: str | None = None
+    telegram_bot_token: str | None = None
+    telegram_api_base: str | None = None
+    # Machine translation of report text for NGOs: "google" (googletrans) or "off".
+    translator: str = "google"
+    translate_service_url: str | None = None
+    translate_timeout_seconds: float = 3.0
 
     @property
     def is_development(self) -> bool:
@@ -39,6 +64,19 @@ class Settings:
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+def _number(name: str, default: float) -> float:
+    raw = _env(name)
+    if raw is None:
+        return float(default)
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a number, not {raw!r}") from exc
+    if value < 0:
+        raise ConfigurationError(f"{name} must not be negative")
+    return value
 
 
 def _development_key(var_dir: Path) -> str:
@@ -74,12 +112,32 @@ def load_settings() -> Settings:
     except ValueError as exc:
         raise ConfigurationError("HELPLINE_SECRET_KEYS holds a key that is not a valid Fernet key") from exc
     max_chars = int(_env("HELPLINE_MAX_MESSAGE_CHARS", "4000"))
+    translator = _env("HELPLINE_TRANSLATOR", "google")
+    if translator not in ("google", "off"):
+        raise ConfigurationError("HELPLINE_TRANSLATOR must be 'google' or 'off'")
     return Settings(
         environment=environment,
         database_url=database_url,
         secret_keys=keys,
         max_message_chars=max_chars,
         var_dir=var_dir,
+        ack_timeout_urgent=timedelta(minutes=_number("HELPLINE_ACK_MINUTES_URGENT", 15)),
+        ack_timeout=timedelta(minutes=_number("HELPLINE_ACK_MINUTES", 240)),
+        delivery_max_attempts=int(_number("HELPLINE_DELIVERY_MAX_ATTEMPTS", 8)),
+        delivery_backoff_seconds=_number("HELPLINE_DELIVERY_BACKOFF_SECONDS", 30),
+        delivery_lease_seconds=_number("HELPLINE_DELIVERY_LEASE_SECONDS", 60),
+        worker_poll_seconds=_number("HELPLINE_WORKER_POLL_SECONDS", 0.5),
+        ngo_directory=Path(_env("HELPLINE_NGO_DIRECTORY", str(PROJECT_ROOT / "bot" / "data" / "ngos.sample.yml"))),
+        twilio_account_sid=_env("TWILIO_ACCOUNT_SID"),
+        twilio_auth_token=_env("TWILIO_AUTH_TOKEN"),
+        twilio_sms_from=_env("TWILIO_SMS_FROM"),
+        twilio_whatsapp_from=_env("TWILIO_WHATSAPP_FROM"),
+        twilio_api_base=_env("HELPLINE_TWILIO_API_BASE"),
+        telegram_bot_token=_env("TELEGRAM_BOT_TOKEN"),
+        telegram_api_base=_env("HELPLINE_TELEGRAM_API_BASE"),
+        translator=translator,
+        translate_service_url=_env("HELPLINE_TRANSLATE_SERVICE_URL"),
+        translate_timeout_seconds=_number("HELPLINE_TRANSLATE_TIMEOUT_SECONDS", 3),
     )
 
 

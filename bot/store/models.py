@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, event
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -45,3 +45,152 @@ class CallbackRequest(Base):
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     contact = relationship("Contact", back_populates="callback_requests")
+
+
+# --- NGO directory (issue 4) --------------------------------------------------------------------------------------
+# Imported from a YAML file by `helpline ngos import`; organisations are not personal data, but their phone numbers
+# and chat ids are still kept encrypted with a keyed hash for lookup, like everyone else's.
+
+
+class Ngo(Base):
+    """An organisation that receives reports for the districts it covers."""
+
+    __tablename__ = "ngos"
+
+    id = Column(Integer, primary_key=True)
+    key = Column(String(64), nullable=False, unique=True)  # the directory's id, e.g. "gaya-sample-trust"
+    name = Column(String(200), nullable=False)
+    language = Column(String(16), nullable=False, default="hi")
+    state_contact_for = Column(String(64), nullable=True)  # the state this NGO is the last escalation step of
+    active = Column(Boolean, nullable=False, default=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+    contacts = relationship("NgoContact", back_populates="ngo", order_by="NgoContact.position",
+                            cascade="all, delete-orphan")
+
+
+class NgoContact(Base):
+    """One way to reach an NGO (SMS number, WhatsApp number, Telegram chat), in order of preference."""
+
+    __tablename__ = "ngo_contacts"
+
+    id = Column(Integer, primary_key=True)
+    ngo_id = Column(Integer, ForeignKey("ngos.id", ondelete="CASCADE"), nullable=False, index=True)
+    channel = Column(String(16), nullable=False)  # sms | whatsapp | telegram
+    address_key = Column(String(64), nullable=False, index=True)  # pseudonym(channel, address)
+    address_encrypted = Column(LargeBinary, nullable=False)
+    position = Column(Integer, nullable=False)
+
+    ngo = relationship("Ngo", back_populates="contacts")
+
+
+class RouteStep(Base):
+    """Escalation order for a district: position 0 gets the report first, the state contact comes last."""
+
+    __tablename__ = "route_steps"
+    __table_args__ = (UniqueConstraint("district", "position", name="uq_route_step"),)
+
+    id = Column(Integer, primary_key=True)
+    district = Column(String(64), nullable=False, index=True)  # canonical gazetteer name
+    position = Column(Integer, nullable=False)
+    ngo_id = Column(Integer, ForeignKey("ngos.id", ondelete="CASCADE"), nullable=False)
+
+    ngo = relationship("Ngo")
+
+
+# --- Reports and their delivery (issue 4) -------------------------------------------------------------------------
+
+
+class Report(Base):
+    """A report of recruitment, a missing child or an emergency. Free text and the reporter's address are encrypted;
+    the columns in clear are what routing, escalation and the coordinators' counts need."""
+
+    __tablename__ = "reports"
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(16), nullable=False, unique=True)
+    kind = Column(String(16), nullable=False)  # recruitment | missing | emergency
+    urgent = Column(Boolean, nullable=False, default=False)
+    status = Column(String(16), nullable=False, default="received")  # received | acknowledged | closed
+    district = Column(String(64), nullable=True, index=True)  # None: the reporter did not know / not found
+    state = Column(String(64), nullable=True)
+    destination_district = Column(String(64), nullable=True)
+    children_count = Column(Integer, nullable=True)
+    language = Column(String(16), nullable=True)
+    channel = Column(String(32), nullable=False)
+    contact_consent = Column(String(16), nullable=False, default="anonymous")  # share | callback | anonymous
+    reporter_key = Column(String(64), nullable=True, index=True)  # pseudonym; None when anonymous
+    reporter_address_encrypted = Column(LargeBinary, nullable=True)  # only with consent
+    details_encrypted = Column(LargeBinary, nullable=False)  # JSON of the free-text answers
+    escalation_level = Column(Integer, nullable=False, default=0)
+    ack_due_at = Column(DateTime(timezone=True), nullable=True, index=True)
+    acknowledged_at = Column(DateTime(timezone=True), nullable=True)
+    acknowledged_by = Column(Integer, ForeignKey("ngos.id"), nullable=True)
+    closed_at = Column(DateTime(timezone=True), nullable=True)
+    close_note_encrypted = Column(LargeBinary, nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    deliveries = relationship("Delivery", back_populates="report", order_by="Delivery.id")
+
+
+class Delivery(Base):
+    """The outbox: one message to send, written in the same transaction as what caused it.
+
+    The worker claims a row by moving it to `sending` with a lease; a row whose lease ran out was being sent when a
+    worker died, and is reconciled with the provider before it is sent again (see bot.reports.worker).
+    """
+
+    __tablename__ = "deliveries"
+
+    id = Column(Integer, primary_key=True)
+    dedupe_key = Column(String(128), nullable=False, unique=True)  # makes enqueueing idempotent
+    report_id = Column(Integer, ForeignKey("reports.id"), nullable=True, index=True)
+    ngo_id = Column(Integer, ForeignKey("ngos.id"), nullable=True)
+    purpose = Column(String(16), nullable=False)  # forward | corridor | escalation | reply
+    channel = Column(String(16), nullable=False)
+    address_encrypted = Column(LargeBinary, nullable=False)
+    marker = Column(String(32), nullable=False)  # appears in the text; finds the message at the provider
+    body_encrypted = Column(LargeBinary, nullable=True)  # composed (and translated) by the worker before sending
+    status = Column(String(16), nullable=False, default="pending", index=True)  # pending|sending|sent|failed|dead
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    lease_until = Column(DateTime(timezone=True), nullable=True)
+    last_attempt_at = Column(DateTime(timezone=True), nullable=True)
+    last_error = Column(String(200), nullable=True)  # an error class and status, never message content
+    provider_id = Column(String(64), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    sent_at = Column(DateTime(timezone=True), nullable=True)
+
+    report = relationship("Report", back_populates="deliveries")
+    ngo = relationship("Ngo")
+
+
+class AuditEvent(Base):
+    """Append-only trail of what happened to a report: who did what, when. Never holds personal data."""
+
+    __tablename__ = "audit_events"
+
+    id = Column(Integer, primary_key=True)
+    report_id = Column(Integer, ForeignKey("reports.id"), nullable=True, index=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    actor = Column(String(80), nullable=False)  # reporter | worker | ngo:<key> | cli
+    action = Column(String(40), nullable=False)
+    detail = Column(String(300), nullable=True)
+
+
+class ReportDraft(Base):
+    """A report being taken, kept encrypted outside Rasa's tracker so the answers never sit there as slot values."""
+
+    __tablename__ = "report_drafts"
+
+    id = Column(Integer, primary_key=True)
+    conversation_key = Column(String(64), nullable=False, unique=True)  # pseudonym(channel, sender)
+    kind = Column(String(16), nullable=False)
+    fields_encrypted = Column(LargeBinary, nullable=False)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _audit_is_append_only(_mapper, _connection, _target) -> None:  # type: ignore[no-untyped-def]
+    raise RuntimeError("the audit trail is append-only")

@@ -1,0 +1,1 @@
+"""Reports of recruitment, missing children and emergencies: taking them, routing them, delivering them."""

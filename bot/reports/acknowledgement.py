@@ -1,0 +1,176 @@
+"""Acknowledge, close and escalate reports.
+
+An NGO acknowledges with "OK CODE" (or the Telegram button) and closes with "CLOSE CODE note". Only a number or chat
+registered in the NGO directory can do either, and only for a report it was sent or whose district it is responsible
+for. A report nobody acknowledges in time goes to the next NGO of its district's escalation order, ending with the
+state-level contact; escalation is decided against the stored due time, so any number of workers (or a restarted one)
+escalate each step exactly once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock, SystemClock, as_utc
+from bot.crypto import encrypt, pseudonym
+from bot.reports.codes import find_any_code, is_valid
+from bot.reports.outbox import audit, enqueue_to_ngo
+from bot.reports.routing import chain_for
+from bot.settings import get_settings
+from bot.store.db import session_scope
+from bot.store.models import Delivery, Ngo, NgoContact, Report
+
+_ACK_WORDS = ("ok", "ack", "okay", "ओके", "ठीक")
+_CLOSE_WORDS = ("close", "closed", "band", "बंद")
+# The command word, then the rest; Devanagari vowel signs are not "word" characters to `re`, so split on what is not.
+_COMMAND = re.compile(r"^\s*([^\s\d:,.\-]+)\s*[:,.\-]?\s*(.*)$", re.S)
+
+_REPLIES = {
+    "en": {
+        "acknowledged": "Thank you. Report {code} is acknowledged by {ngo}. Reply CLOSE {code} and a note when done.",
+        "already": "Report {code} was already acknowledged ({status}).",
+        "closed": "Report {code} is closed. Thank you.",
+        "not_found": "There is no report {code}. Check the number.",
+        "not_yours": "Report {code} was not sent to your organisation.",
+        "help": "Write OK and the report number to acknowledge it, CLOSE and the number and a note to close it.",
+    },
+    "hi": {
+        "acknowledged": "धन्यवाद। रिपोर्ट {code} की पुष्टि {ngo} ने की। पूरा होने पर CLOSE {code} और नोट लिखें।",
+        "already": "रिपोर्ट {code} की पुष्टि पहले ही हो चुकी है ({status})।",
+        "closed": "रिपोर्ट {code} बंद कर दी गई। धन्यवाद।",
+        "not_found": "रिपोर्ट {code} नहीं मिली। नंबर जाँच लें।",
+        "not_yours": "रिपोर्ट {code} आपकी संस्था को नहीं भेजी गई थी।",
+        "help": "पुष्टि के लिए OK और रिपोर्ट नंबर लिखें; बंद करने के लिए CLOSE, नंबर और एक नोट।",
+    },
+}
+
+
+@dataclass(frozen=True)
+class NgoCommandResult:
+    """What to answer the NGO (in its language); `action` is for tests and logs (no personal data)."""
+
+    action: str  # acknowledged | already | closed | not_found | not_yours | help
+    reply: str
+
+
+def registered_ngo(session: Session, channel: str, address: str) -> Ngo | None:
+    """The active NGO a number or chat belongs to, or None for everyone else."""
+    key = pseudonym(channel, address)
+    return session.execute(
+        select(Ngo).join(NgoContact, NgoContact.ngo_id == Ngo.id).where(NgoContact.address_key == key,
+                                                                        Ngo.active.is_(True))
+    ).scalars().first()
+
+
+def is_registered_ngo(channel: str, address: str) -> bool:
+    with session_scope() as session:
+        return registered_ngo(session, channel, address) is not None
+
+
+def _may_act(session: Session, ngo: Ngo, report: Report) -> bool:
+    if ngo.state_contact_for:
+        return True
+    sent = session.execute(
+        select(Delivery.id).where(Delivery.report_id == report.id, Delivery.ngo_id == ngo.id).limit(1)
+    ).first()
+    return bool(sent) or any(step.id == ngo.id for step in chain_for(session, report.district))
+
+
+def _reply(recipient: Ngo, action: str, **values: str) -> NgoCommandResult:
+    texts = _REPLIES["en" if recipient.language == "en" else "hi"]
+    return NgoCommandResult(action, texts[action].format(**values))
+
+
+def parse_command(text: str) -> tuple[str, str | None, str] | None:
+    """("ack" | "close", code, note) for an NGO command, None when the text is not one."""
+    match = _COMMAND.match(text or "")
+    if not match:
+        return None
+    word, rest = match.group(1).lower(), match.group(2)
+    verb = "ack" if word in _ACK_WORDS else "close" if word in _CLOSE_WORDS else None
+    if verb is None:
+        return None
+    code = find_any_code(rest)
+    note = rest
+    if code:
+        note = re.sub(r"^\s*\d{3}[\s-]?\d{4}\s*[:\-]?\s*", "", rest.translate(str.maketrans("०१२३४५६७८९",
+                                                                                                "0123456789")))
+    return verb, code, note.strip()
+
+
+def handle_ngo_message(channel: str, address: str, text: str, clock: Clock | None = None) -> NgoCommandResult | None:
+    """Act on a message from a registered NGO. None means the sender is not a registered NGO: the message is an
+    ordinary conversation and goes to the assistant (so a family typing "ok 1234567" changes nothing)."""
+    now = (clock or SystemClock()).now()
+    with session_scope() as session:
+        ngo = registered_ngo(session, channel, address)
+        if ngo is None:
+            return None
+        command = parse_command(text)
+        if command is None or command[1] is None:
+            return _reply(ngo, "help")
+        verb, code, note = command
+        report = session.execute(select(Report).where(Report.code == code)).scalar_one_or_none() if is_valid(
+            code) else None
+        if report is None:
+            return _reply(ngo, "not_found", code=code)
+        if not _may_act(session, ngo, report):
+            audit(session, report, f"ngo:{ngo.key}", "refused", f"{verb} from an NGO not responsible", now)
+            return _reply(ngo, "not_yours", code=code)
+        if verb == "ack":
+            if report.status != "received":
+                return _reply(ngo, "already", code=code, status=report.status)
+            report.status, report.acknowledged_at, report.acknowledged_by, report.ack_due_at = (
+                "acknowledged", now, ngo.id, None)
+            audit(session, report, f"ngo:{ngo.key}", "acknowledged", f"via {channel}", now)
+            return _reply(ngo, "acknowledged", code=code, ngo=ngo.name)
+        if report.status == "received":
+            report.acknowledged_at, report.acknowledged_by = now, ngo.id
+        report.status, report.closed_at, report.ack_due_at = "closed", now, None
+        if note:
+            report.close_note_encrypted = encrypt(note)
+        audit(session, report, f"ngo:{ngo.key}", "closed", f"via {channel}, note={'yes' if note else 'no'}", now)
+        return _reply(ngo, "closed", code=code)
+
+
+def escalate_due(clock: Clock | None = None) -> int:
+    """Alert the next NGO for every report whose acknowledgement is overdue; returns how many steps were taken."""
+    now = (clock or SystemClock()).now()
+    settings = get_settings()
+    steps = 0
+    with session_scope() as session:
+        due = session.execute(
+            select(Report.id, Report.escalation_level).where(Report.status == "received", Report.ack_due_at <= now)
+        ).all()
+    for report_id, level in due:
+        with session_scope() as session:
+            report = session.get(Report, report_id)
+            if report is None or report.status != "received" or report.ack_due_at is None:
+                continue
+            if as_utc(report.ack_due_at) > now:
+                continue
+            chain = chain_for(session, report.district)
+            next_level = level + 1
+            timeout = settings.ack_timeout_urgent if report.urgent else settings.ack_timeout
+            next_due: datetime | None = now + timeout if next_level < len(chain) else None
+            claimed = session.execute(
+                update(Report)
+                .where(Report.id == report_id, Report.escalation_level == level, Report.status == "received")
+                .values(escalation_level=next_level if next_due else level, ack_due_at=next_due)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if claimed != 1:  # another worker took this step
+                continue
+            if next_due is None:
+                audit(session, report, "worker", "escalation_exhausted",
+                      f"no acknowledgement after {len(chain)} step(s)", now)
+                continue
+            enqueue_to_ngo(session, report, chain[next_level], "escalation", next_level, now)
+            audit(session, report, "worker", "escalated", f"level {next_level} to ngo:{chain[next_level].key}", now)
+            steps += 1
+    return steps

@@ -1,0 +1,125 @@
+"""Reports from the people who write to the helpline: submit one, and answer "status CODE".
+
+Submitting writes the report, its first forward(s) and the audit entry in one transaction (the outbox pattern): the
+delivery worker sends them, so the person gets their reference at once and nothing depends on an outside API
+answering while they wait.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock, SystemClock
+from bot.crypto import encrypt, pseudonym
+from bot.gazetteer import load_gazetteer
+from bot.reports.codes import is_valid, new_code
+from bot.reports.outbox import audit, enqueue_to_ngo
+from bot.reports.routing import chain_for, corridor_ngo
+from bot.settings import get_settings
+from bot.store.db import session_scope
+from bot.store.models import Report, ReportDraft
+
+KINDS = ("recruitment", "missing", "emergency")
+CONSENTS = ("share", "callback", "anonymous")
+# Free-text answers kept (encrypted) in details; everything else is a routing column.
+DETAIL_FIELDS = ("place", "what", "children_text", "children_ages", "destination_text", "transport", "train_number",
+                 "agent", "agent_phone", "location")
+
+
+class DraftAlreadySubmitted(RuntimeError):
+    """Two processes tried to submit the same draft; the one that raises this rolled back."""
+
+
+@dataclass(frozen=True)
+class SubmittedReport:
+    code: str
+    district: str | None  # None: routed to the state-level contact
+    first_ngo: str  # the NGO's name (for the coordinator; the reporter is told the district)
+
+
+def _district(name: Any) -> tuple[str | None, str | None]:
+    if not name or name == "unknown":
+        return None, None
+    district = load_gazetteer().lookup(str(name))
+    return (district.name, district.state) if district else (None, None)
+
+
+def submit_report(kind: str, fields: dict[str, Any], channel: str, sender: str, language: str | None,
+                  clock: Clock | None = None, draft_key: str | None = None) -> SubmittedReport:
+    """Store a report and queue its forwards; returns the reference code for the reporter.
+
+    `draft_key`: the draft this report was taken in, deleted in the same transaction (so a crash can neither lose
+    the report nor send it twice)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown report kind {kind!r}")
+    now = (clock or SystemClock()).now()
+    settings = get_settings()
+    consent = fields.get("contact") if fields.get("contact") in CONSENTS else "anonymous"
+    district, state = _district(fields.get("district"))
+    destination, _ = _district(fields.get("destination"))
+    details = {k: fields[k] for k in DETAIL_FIELDS if fields.get(k) not in (None, "", [])}
+    if fields.get("destination") and not destination:
+        details["destination_text"] = str(fields["destination"])
+    urgent = kind == "emergency"
+    for _attempt in range(5):
+        try:
+            with session_scope() as session:
+                code = new_code()
+                if session.execute(select(Report.id).where(Report.code == code)).first():
+                    continue
+                report = Report(
+                    code=code,
+                    kind=kind,
+                    urgent=urgent,
+                    status="received",
+                    district=district,
+                    state=state,
+                    destination_district=destination,
+                    children_count=fields.get("children_count"),
+                    language=language,
+                    channel=channel,
+                    contact_consent=consent,
+                    reporter_key=None if consent == "anonymous" else pseudonym(channel, sender),
+                    reporter_address_encrypted=None if consent == "anonymous" else encrypt(sender),
+                    details_encrypted=encrypt(json.dumps(details, ensure_ascii=False)),
+                    escalation_level=0,
+                    ack_due_at=now + (settings.ack_timeout_urgent if urgent else settings.ack_timeout),
+                    created_at=now,
+                )
+                session.add(report)
+                session.flush()
+                audit(session, report, "reporter", "received",
+                      f"kind={kind} district={district or 'unknown'} urgent={urgent} via {channel}", now)
+                chain = chain_for(session, district)
+                enqueue_to_ngo(session, report, chain[0], "forward", 0, now)
+                if kind in ("recruitment", "emergency", "missing"):
+                    corridor = corridor_ngo(session, district, destination)
+                    if corridor is not None:
+                        enqueue_to_ngo(session, report, corridor, "corridor", 0, now)
+                if draft_key is not None:
+                    deleted = session.execute(delete(ReportDraft).where(ReportDraft.conversation_key == draft_key))
+                    if deleted.rowcount != 1:
+                        raise DraftAlreadySubmitted("this draft was submitted by someone else meanwhile")
+                return SubmittedReport(code, district, chain[0].name)
+        except IntegrityError:  # two replicas drew the same code at the same moment: draw again
+            continue
+    raise RuntimeError("could not allocate a report code")
+
+
+def report_status(code: str) -> str | None:
+    """'received' | 'acknowledged' | 'closed' for a code, None if there is no such report. Nothing more is told."""
+    if not is_valid(code):
+        return None
+    with session_scope() as session:
+        return session.execute(select(Report.status).where(Report.code == code)).scalar_one_or_none()
+
+
+def details_of(report: Report) -> dict[str, Any]:
+    from bot.crypto import decrypt
+
+    return json.loads(decrypt(report.details_encrypted))
