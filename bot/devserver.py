@@ -1,4 +1,4 @@
-"""`make run`: the Rasa server and the action server together, stopped together by Ctrl-C.
+"""`make run`: the Rasa server, the action server and the delivery worker together, stopped together by Ctrl-C.
 
 Both bind to 127.0.0.1 only: the embedded default is for a developer's machine. Conversations live in SQLite under
 `var/` (endpoints.yml), so they survive a restart.
@@ -64,7 +64,9 @@ def main() -> int:
         ],
         cwd=PROJECT_ROOT, env=env,
     )
-    processes = [actions, rasa]
+    # Sends report forwards and escalates; with no Twilio/Telegram credentials it keeps them in the store.
+    worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], cwd=PROJECT_ROOT, env=env)
+    processes = [actions, rasa, worker]
     stopping = False
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -76,10 +78,11 @@ def main() -> int:
     try:
         if _wait_until_up(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/", processes):
             print(
-                "\nThe helpline is running (Rasa on 127.0.0.1:5005, actions on 127.0.0.1:5055).\n"
+                "\nThe helpline is running (Rasa on 127.0.0.1:5005, actions on 127.0.0.1:5055, delivery worker).\n"
                 "Talk to it from another terminal:  make shell\n"
                 "or: curl -s localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"namaste\"}'\n"
-                "Ctrl-C stops both servers.\n",
+                "Reports: helpline reports list / helpline reports show CODE (from another terminal).\n"
+                "Ctrl-C stops everything.\n",
                 flush=True,
             )
         while not stopping and all(p.poll() is None for p in processes):
