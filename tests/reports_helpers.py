@@ -7,8 +7,6 @@ from typing import Any
 from bot.clock import ManualClock
 from bot.reports.directory import import_directory, load_directory
 from bot.reports.service import SubmittedReport, submit_report
-from bot.settings import get_settings
-
 
 # Fictitious reporters: Twilio test numbers only.
 REPORTER = "+15005550006"
