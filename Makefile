@@ -57,7 +57,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 validate: $(STAMP)
-	$(BIN)/rasa data validate --fail-on-warnings
+	$(BIN)/python scripts/validate.py
 
 pytest: $(MODEL)
 	$(BIN)/python -m pytest -q
@@ -72,6 +72,7 @@ eval: $(STAMP)
 
 bench: $(MODEL)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_delivery.py
 
 clean:
 	rm -rf models var/results .rasa

@@ -65,7 +65,7 @@ def test_forward_goes_to_the_district_ngo_and_the_corridor_end(fakes: Fakes) -> 
     [telegram] = fakes.telegram.sent
     assert telegram["chat_id"] in (-1001000000102, "-1001000000102")  # Magadh (Gaya) prefers Telegram
     assert f"{submitted.code}-1" in telegram["text"]
-    assert "गया (Bihar)" in telegram["text"]  # a Hindi-speaking NGO reads the district in Devanagari
+    assert "गया (बिहार)" in telegram["text"]  # a Hindi-speaking NGO reads the district in Devanagari
     assert telegram["reply_markup"]  # the acknowledge button
     [whatsapp] = fakes.twilio.messages
     assert whatsapp["to"] == "whatsapp:+15005550109" and whatsapp["from"] == f"whatsapp:{HELPLINE_NUMBER}"

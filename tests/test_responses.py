@@ -17,26 +17,46 @@ REPLY_LANGUAGES = {"en", "hi", "hi-Latn", "bho"}
 ALLOWED_NUMBERS = {"112", "1098", "139"}
 
 
-def _variants() -> list[tuple[str, str, str]]:
+REPORT_KINDS = (None, "recruitment", "missing", "emergency")
+# Values the actions fill in: the longest code and a long district name.
+FILLERS = {"code": "4829317", "district": "Purba Champaran"}
+
+
+def _language_of(variant: dict) -> str:
+    for condition in variant.get("condition") or []:
+        if condition["name"] == "language":
+            return condition["value"]
+    return "en"
+
+
+def _variants(filled: bool = True) -> list[tuple[str, str, str]]:
+    """(name, language, text) of every variant; `filled`: with {code} and {district} as the actions fill them."""
     rows = []
     for name, variants in RESPONSES.items():
         for variant in variants:
-            condition = variant.get("condition") or [{"name": "language", "value": "en"}]
-            rows.append((name, condition[0]["value"], variant["text"]))
+            text = variant["text"].format(**FILLERS) if filled else variant["text"]
+            rows.append((name, _language_of(variant), text))
     return rows
 
 
+def resolve(name: str, slots: dict[str, str | None]) -> list[str]:
+    """The texts Rasa 3.6 would choose from: every conditional variant whose conditions all hold (picked at random
+    among them), else the variants without conditions."""
+    variants = RESPONSES[name]
+    matching = [v["text"] for v in variants if v.get("condition")
+                and all(slots.get(c["name"]) == c["value"] for c in v["condition"])]
+    return matching or [v["text"] for v in variants if not v.get("condition")]
+
+
 @pytest.mark.parametrize("name", sorted(RESPONSES))
-def test_every_response_has_every_language(name: str) -> None:
-    languages = []
-    for variant in RESPONSES[name]:
-        condition = variant.get("condition")
-        if condition:
-            assert condition[0]["name"] == "language"
-            languages.append(condition[0]["value"])
-        else:
-            languages.append("en")
-    assert sorted(languages) == sorted(REPLY_LANGUAGES)
+def test_every_response_has_exactly_one_text_per_language_and_report_kind(name: str) -> None:
+    for language in REPLY_LANGUAGES:
+        for kind in REPORT_KINDS:
+            texts = resolve(name, {"language": language, "report_kind": kind})
+            assert len(texts) == 1, f"{name} [{language}, {kind}]: {len(texts)} candidates"
+            devanagari = bool(re.search(r"[\u0900-\u097F]", texts[0]))
+            if name != "utter_ask_language":
+                assert devanagari == (language in {"hi", "bho"}), f"{name} [{language}, {kind}] in the wrong script"
 
 
 @pytest.mark.parametrize("name, language, text", _variants())
@@ -44,19 +64,10 @@ def test_fits_two_sms_segments(name: str, language: str, text: str) -> None:
     assert segments(text) <= 2, f"{name} [{language}] is {segments(text)} segments"
 
 
-@pytest.mark.parametrize("name, language, text", _variants())
+@pytest.mark.parametrize("name, language, text", _variants(filled=False))
 def test_only_helpline_numbers(name: str, language: str, text: str) -> None:
     numbers = set(re.findall(r"\d{3,}", text))
     assert numbers <= ALLOWED_NUMBERS, f"{name} [{language}] quotes {numbers - ALLOWED_NUMBERS}"
-
-
-@pytest.mark.parametrize("language", sorted(REPLY_LANGUAGES - {"en"}))
-def test_translations_are_in_their_script(language: str) -> None:
-    for name, lang, text in _variants():
-        if lang != language or name == "utter_ask_language":
-            continue
-        has_devanagari = bool(re.search(r"[\u0900-\u097F]", text))
-        assert has_devanagari == (language in {"hi", "bho"}), f"{name} [{language}]"
 
 
 def test_long_text_is_split_into_numbered_parts_on_word_boundaries() -> None:

@@ -15,6 +15,7 @@ from bot.store.models import Ngo, Report
 from bot.translation import Translator
 
 MAX_FIELD_CHARS = 300
+_STATE_HI = {"Bihar": "बिहार", "Rajasthan": "राजस्थान"}
 
 _LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -31,6 +32,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "transport": "Transport",
         "train": "train",
         "agent": "Agent",
+        "agent_phone": "Agent's phone",
         "what": "What happened",
         "machine": "machine translation",
         "original": "Original",
@@ -57,6 +59,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "transport": "साधन",
         "train": "ट्रेन",
         "agent": "दलाल",
+        "agent_phone": "दलाल का फोन",
         "what": "क्या हुआ",
         "machine": "मशीन अनुवाद",
         "original": "मूल",
@@ -83,8 +86,9 @@ def _district_label(name: str | None, language: str) -> str | None:
     district = load_gazetteer().lookup(name)
     if district is None:
         return name
-    local = district.hindi[0] if language != "en" and district.hindi else district.name
-    return f"{local} ({district.state})"
+    if language != "en" and district.hindi:
+        return f"{district.hindi[0]} ({_STATE_HI.get(district.state, district.state)})"
+    return f"{district.name} ({district.state})"
 
 
 def _clip(text: Any) -> str:
@@ -141,7 +145,7 @@ def compose_forward(report: Report, details: dict[str, Any], ngo: Ngo, purpose: 
     if details.get("agent"):
         lines += _free_text(words["agent"], _clip(details["agent"]), source, target, translator, words)
     if details.get("agent_phone"):
-        lines.append(f"{words['agent']} ☎ {details['agent_phone']}")
+        lines.append(f"{words['agent_phone']}: {details['agent_phone']}")
     if details.get("what"):
         lines += _free_text(words["what"], _clip(details["what"]), source, target, translator, words)
     if details.get("location"):

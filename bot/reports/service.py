@@ -62,8 +62,9 @@ def submit_report(kind: str, fields: dict[str, Any], channel: str, sender: str, 
     consent = fields.get("contact") if fields.get("contact") in CONSENTS else "anonymous"
     district, state = _district(fields.get("district"))
     destination, _ = _district(fields.get("destination"))
-    details = {k: fields[k] for k in DETAIL_FIELDS if fields.get(k) not in (None, "", [])}
-    if fields.get("destination") and not destination:
+    # "unknown" (the person did not know) is left out: the NGO reads only what was said.
+    details = {k: fields[k] for k in DETAIL_FIELDS if fields.get(k) not in (None, "", [], "unknown")}
+    if fields.get("destination") not in (None, "", "unknown") and not destination:
         details["destination_text"] = str(fields["destination"])
     urgent = kind == "emergency"
     for _attempt in range(5):
