@@ -51,6 +51,16 @@ class Settings:
     twilio_api_base: str | None = None
     telegram_bot_token: str | None = None
     telegram_api_base: str | None = None
+    # Inbound channels (bot/channels/). The public URL is what Twilio signed (it differs from what the server sees
+    # behind a proxy or tunnel); the Telegram secret is the `secret_token` given to setWebhook.
+    public_url: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_mode: str = "webhook"
+    # Messages per sender per minute before the channel stops passing them on (emergencies always pass).
+    rate_limit_per_minute: int = 20
+    redis_url: str | None = None
+    # WhatsApp messages the helpline starts outside the 24-hour window: this approved template, else SMS.
+    twilio_whatsapp_template_sid: str | None = None
     # Machine translation of report text for NGOs: "google" (googletrans) or "off".
     translator: str = "google"
     translate_service_url: str | None = None
@@ -76,6 +86,13 @@ def _number(name: str, default: float) -> float:
         raise ConfigurationError(f"{name} must be a number, not {raw!r}") from exc
     if value < 0:
         raise ConfigurationError(f"{name} must not be negative")
+    return value
+
+
+def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = _env(name, default) or default
+    if value not in allowed:
+        raise ConfigurationError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     return value
 
 
@@ -112,9 +129,7 @@ def load_settings() -> Settings:
     except ValueError as exc:
         raise ConfigurationError("HELPLINE_SECRET_KEYS holds a key that is not a valid Fernet key") from exc
     max_chars = int(_env("HELPLINE_MAX_MESSAGE_CHARS", "4000"))
-    translator = _env("HELPLINE_TRANSLATOR", "google")
-    if translator not in ("google", "off"):
-        raise ConfigurationError("HELPLINE_TRANSLATOR must be 'google' or 'off'")
+    translator = _choice("HELPLINE_TRANSLATOR", "google", ("google", "off"))
     return Settings(
         environment=environment,
         database_url=database_url,
@@ -135,6 +150,12 @@ def load_settings() -> Settings:
         twilio_api_base=_env("HELPLINE_TWILIO_API_BASE"),
         telegram_bot_token=_env("TELEGRAM_BOT_TOKEN"),
         telegram_api_base=_env("HELPLINE_TELEGRAM_API_BASE"),
+        public_url=(_env("HELPLINE_PUBLIC_URL") or "").rstrip("/") or None,
+        telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET"),
+        telegram_mode=_choice("TELEGRAM_MODE", "webhook", ("webhook", "polling")),
+        rate_limit_per_minute=int(_number("HELPLINE_RATE_LIMIT_PER_MINUTE", 20)),
+        redis_url=_env("HELPLINE_REDIS_URL"),
+        twilio_whatsapp_template_sid=_env("TWILIO_WHATSAPP_TEMPLATE_SID"),
         translator=translator,
         translate_service_url=_env("HELPLINE_TRANSLATE_SERVICE_URL"),
         translate_timeout_seconds=_number("HELPLINE_TRANSLATE_TIMEOUT_SECONDS", 3),

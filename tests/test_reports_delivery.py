@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.delivery.senders import build_senders
 from bot.reports.worker import DeliveryWorker
+from bot.store import contacts
 from bot.store.db import session_scope
 from bot.store.models import AuditEvent, Delivery
 from bot.translation import GoogleTranslator, NoTranslator
@@ -58,6 +59,7 @@ def _deliveries() -> list[Delivery]:
 
 def test_forward_goes_to_the_district_ngo_and_the_corridor_end(fakes: Fakes) -> None:
     clock = ManualClock()
+    contacts.remember_inbound("whatsapp", "+15005550109", clock.now())  # Jaipur wrote today: WhatsApp is open
     submitted = file_report(clock)
     worker = _worker(clock, fakes)
     assert worker.run_once() == 2
@@ -229,3 +231,26 @@ def test_the_database_holds_no_phone_number_or_report_text_in_clear(fakes: Fakes
                             for row in session.execute(text(f'SELECT * FROM "{table}"')))
         for secret in secrets:
             assert secret not in dump, secret
+
+
+def test_outside_whatsapps_24_hours_a_forward_goes_by_sms(fakes: Fakes) -> None:
+    clock = ManualClock()
+    contacts.remember_inbound("whatsapp", "+15005550101", clock.now() - timedelta(hours=25))
+    file_report(clock, destination=None, district="Patna")  # Patna prefers WhatsApp
+    _worker(clock, fakes, translate=False).run_once()
+    [message] = fakes.twilio.messages
+    assert message["to"] == "+15005550101" and message["from"] == HELPLINE_NUMBER
+    assert [d.channel for d in _deliveries()] == ["sms"]
+
+
+def test_outside_whatsapps_24_hours_the_approved_template_is_used_when_configured(
+        fakes: Fakes, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWILIO_WHATSAPP_TEMPLATE_SID", "HX" + "0" * 32)
+    _reset_caches()
+    clock = ManualClock()
+    submitted = file_report(clock, destination=None, district="Patna")
+    _worker(clock, fakes, translate=False).run_once()
+    [message] = fakes.twilio.messages
+    assert message["to"] == "whatsapp:+15005550101"
+    assert message["content_sid"] == "HX" + "0" * 32
+    assert f"{submitted.code}-1" in (message["content_variables"] or "")

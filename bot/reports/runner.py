@@ -24,10 +24,11 @@ def build_worker() -> DeliveryWorker:
         counts = import_directory(load_directory(settings.ngo_directory))
         logger.info("imported the sample NGO directory (%d fictitious NGOs)", counts["ngos"])
     senders = build_senders(settings)
-    if not senders and settings.is_development:
+    local = not senders and settings.is_development
+    if local:
         logger.info("no Twilio/Telegram credentials: forwards are kept in the store (helpline reports show CODE)")
         senders = local_senders()  # type: ignore[assignment]
-    return DeliveryWorker(senders, get_translator())
+    return DeliveryWorker(senders, get_translator(), whatsapp_window=not local)
 
 
 def run_worker(once: bool = False) -> int:

@@ -21,6 +21,7 @@ from bot.reports.codes import is_valid, new_code
 from bot.reports.outbox import audit, enqueue_to_ngo
 from bot.reports.routing import chain_for, corridor_ngo
 from bot.settings import get_settings
+from bot.store import contacts
 from bot.store.db import session_scope
 from bot.store.models import Report, ReportDraft
 
@@ -59,6 +60,7 @@ def submit_report(kind: str, fields: dict[str, Any], channel: str, sender: str, 
         raise ValueError(f"unknown report kind {kind!r}")
     now = (clock or SystemClock()).now()
     settings = get_settings()
+    channel, sender = contacts.reach(channel, sender)
     consent = fields.get("contact") if fields.get("contact") in CONSENTS else "anonymous"
     district, state = _district(fields.get("district"))
     destination, _ = _district(fields.get("destination"))

@@ -15,6 +15,7 @@ import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock, SystemClock, as_utc
 from bot.crypto import decrypt, encrypt
@@ -25,20 +26,23 @@ from bot.reports.forward import compose_forward
 from bot.reports.outbox import audit, enqueue_to_ngo
 from bot.reports.service import details_of
 from bot.settings import get_settings
+from bot.store import contacts
 from bot.store.db import session_scope
 from bot.store.models import Delivery
 from bot.translation import Translator
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
+WHATSAPP_WINDOW = timedelta(hours=24)
 
 
 class DeliveryWorker:
     """One worker; run several (processes or replicas) against the same database if needed."""
 
     def __init__(self, senders: dict[str, Sender], translator: Translator, clock: Clock | None = None,
-                 batch_size: int = 20) -> None:
+                 batch_size: int = 20, whatsapp_window: bool = True) -> None:
         self.senders = senders
+        self.whatsapp_window = whatsapp_window
         self.translator = translator
         self.clock = clock or SystemClock()
         self.batch_size = batch_size
@@ -137,9 +141,29 @@ class DeliveryWorker:
             ).rowcount
         return claimed == 1
 
+    def _outside_whatsapp_window(self, delivery_id: int, now: datetime) -> bool:
+        """WhatsApp only lets a business start a conversation within 24 hours of the person's last message. Outside
+        it, a forward goes as the configured approved template, or else by SMS to the same number; the row is
+        changed before sending, so a crash cannot make it go both ways."""
+        with session_scope() as session:
+            delivery = session.get(Delivery, delivery_id)
+            if delivery is None or delivery.channel != "whatsapp" or delivery.status not in ("pending", "failed"):
+                return False
+            last = contacts.last_inbound("whatsapp", decrypt(delivery.address_encrypted))
+            if last is not None and now - as_utc(last) < WHATSAPP_WINDOW:
+                return False
+            if get_settings().twilio_whatsapp_template_sid:
+                return True  # sent as the template
+            if "sms" in self.senders:
+                delivery.channel = "sms"
+                audit(session, delivery.report, "worker", "whatsapp_window_closed", f"delivery {delivery.id} by SMS",
+                      now)
+            return False
+
     def _deliver(self, delivery_id: int) -> int:
         self._compose_if_needed(delivery_id)
         now = self.clock.now()
+        template = self.whatsapp_window and self._outside_whatsapp_window(delivery_id, now)
         if not self._claim(delivery_id, now):
             return 0
         with session_scope() as session:
@@ -149,12 +173,18 @@ class DeliveryWorker:
             if delivery.last_error == "interrupted" and delivery.channel == "telegram":
                 body = body.replace("\n", "\n" + _repeat_line(delivery), 1)
             code = delivery.report.code if delivery.report else None
+            marker = delivery.marker
+            kind_line = body.split("\n")[1 if len(body.split("\n")) > 1 else 0][:100]
         sender = self.senders.get(channel)
         try:
             if sender is None:
                 raise DeliveryError(f"channel {channel} is off (no credentials)", retryable=False)
             buttons = [Button("OK " + code, f"ack:{code}")] if code and channel == "telegram" else []
-            provider_id = sender.send(channel, address, body, buttons)
+            if template:
+                provider_id = sender.send_template(  # type: ignore[attr-defined]  (only Twilio sends WhatsApp)
+                    channel, address, get_settings().twilio_whatsapp_template_sid, {"1": marker, "2": kind_line})
+            else:
+                provider_id = sender.send(channel, address, body, buttons)
         except DeliveryError as error:
             self._record_failure(delivery_id, error)
             return 0
@@ -179,14 +209,32 @@ class DeliveryWorker:
                     delay = max(delay, timedelta(seconds=error.retry_after))
                 delivery.status, delivery.next_attempt_at = "failed", now + min(delay, MAX_BACKOFF)
                 return
-            delivery.status = "dead"
-            audit(session, delivery.report, "worker", "delivery_failed",
-                  f"delivery {delivery.id} via {delivery.channel}: {type(error).__name__}", now)
-            # The NGO's next way of being reached, if it has one.
-            position = _contact_position(delivery)
-            if delivery.report is not None and delivery.ngo is not None and position is not None:
-                level = int(delivery.dedupe_key.split(":")[2])
-                enqueue_to_ngo(session, delivery.report, delivery.ngo, delivery.purpose, level, now, position + 1)
+            give_up(session, delivery, now, type(error).__name__)
+
+
+def give_up(session: Session, delivery: Delivery, now: datetime, reason: str) -> None:
+    """This way of reaching the NGO failed for good: queue its next contact (e.g. SMS after WhatsApp), if any."""
+    delivery.status = "dead"
+    audit(session, delivery.report, "worker", "delivery_failed", f"delivery {delivery.id} via {delivery.channel}: "
+          f"{reason}", now)
+    position = _contact_position(delivery)
+    if delivery.report is not None and delivery.ngo is not None and position is not None:
+        level = int(delivery.dedupe_key.split(":")[2])
+        enqueue_to_ngo(session, delivery.report, delivery.ngo, delivery.purpose, level, now, position + 1)
+
+
+def provider_failed(provider_id: str, clock: Clock | None = None) -> bool:
+    """Twilio reported a forward it had accepted as failed/undelivered (status callback): try the NGO's next contact.
+    Returns True when the message was one of our forwards."""
+    now = (clock or SystemClock()).now()
+    with session_scope() as session:
+        delivery = session.execute(
+            select(Delivery).where(Delivery.provider_id == provider_id, Delivery.status == "sent")
+        ).scalar_one_or_none()
+        if delivery is None:
+            return False
+        give_up(session, delivery, now, "provider reported failure")
+        return True
 
 
 def _repeat_line(delivery: Delivery) -> str:

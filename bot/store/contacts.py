@@ -72,3 +72,36 @@ def open_callback_requests() -> list[OpenCallback]:
                          row.language)
             for row in rows
         ]
+
+
+def remember_inbound(channel: str, address: str, now: datetime | None = None) -> str:
+    """Note that this address just wrote (WhatsApp's 24-hour window) and return the conversation id to give Rasa:
+    the contact's pseudonym, so Rasa's tracker store never holds the phone number or chat id."""
+    with session_scope() as session:
+        contact = _get_or_create(session, channel, address)
+        contact.last_inbound_at = now or utcnow()
+        return contact.contact_key
+
+
+def address_for(conversation_id: str) -> tuple[str, str] | None:
+    """(channel, address) behind a conversation id made by `remember_inbound`; None for ids that are not ours
+    (the REST channel's clients choose their own)."""
+    with session_scope() as session:
+        contact = session.execute(
+            select(Contact).where(Contact.contact_key == conversation_id)
+        ).scalar_one_or_none()
+        return (contact.channel, decrypt(contact.address_encrypted)) if contact else None
+
+
+def last_inbound(channel: str, address: str) -> datetime | None:
+    with session_scope() as session:
+        contact = session.execute(
+            select(Contact).where(Contact.contact_key == pseudonym(channel, address))
+        ).scalar_one_or_none()
+        return contact.last_inbound_at if contact else None
+
+
+def reach(input_channel: str, conversation_id: str) -> tuple[str, str]:
+    """How to reach the person of a conversation: (channel, address). Real channels give Rasa a pseudonym (see
+    `remember_inbound`); the REST channel's sender id is its own address."""
+    return address_for(conversation_id) or (input_channel, conversation_id)

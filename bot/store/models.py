@@ -26,6 +26,7 @@ class Contact(Base):
     language = Column(String(16), nullable=True)
     opted_out = Column(Boolean, nullable=False, default=False)
     opted_out_at = Column(DateTime(timezone=True), nullable=True)
+    last_inbound_at = Column(DateTime(timezone=True), nullable=True)  # WhatsApp's 24-hour window starts here
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -194,3 +195,31 @@ class ReportDraft(Base):
 @event.listens_for(AuditEvent, "before_delete")
 def _audit_is_append_only(_mapper, _connection, _target) -> None:  # type: ignore[no-untyped-def]
     raise RuntimeError("the audit trail is append-only")
+
+
+# --- Channels (issue 5) -------------------------------------------------------------------------------------------
+
+
+class InboundSeen(Base):
+    """Provider message ids already processed (Twilio MessageSid, Telegram update_id): redeliveries are dropped."""
+
+    __tablename__ = "inbound_seen"
+    __table_args__ = (UniqueConstraint("channel", "provider_id", name="uq_inbound_seen"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(16), nullable=False)
+    provider_id = Column(String(64), nullable=False)
+    seen_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+
+
+class OutboundStatus(Base):
+    """What the provider last said about a message we sent (Twilio status callbacks): delivered, failed, ..."""
+
+    __tablename__ = "outbound_status"
+
+    id = Column(Integer, primary_key=True)
+    provider_id = Column(String(64), nullable=False, unique=True)
+    channel = Column(String(16), nullable=False)
+    status = Column(String(16), nullable=False)
+    error_code = Column(String(16), nullable=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

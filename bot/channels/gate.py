@@ -1,0 +1,116 @@
+"""What every real channel (Twilio, Telegram) does with an inbound message before the dialogue sees it.
+
+In order: drop a provider's redelivery (same message id) so a message is processed once; note the sender (their
+pseudonym becomes Rasa's conversation id, so Rasa never stores a phone number); let a registered NGO acknowledge or
+close a report ("OK CODE", "CLOSE CODE note") — nobody else can; keep a location pin or a voice note/photo with the
+person's open report rather than lose it, and say kindly what the assistant can and cannot do with it; hold back a
+flood from one sender, but never a message that sounds like an emergency. Everything else goes to Rasa as plain text.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from bot.channels.notices import notice
+from bot.channels.ratelimit import RateLimiter
+from bot.clock import Clock, SystemClock
+from bot.language import detect_language, reply_language
+from bot.nlu.emergency_cues import has_emergency_cue
+from bot.reports import drafts
+from bot.reports.acknowledgement import handle_ngo_message
+from bot.settings import get_settings
+from bot.store import contacts
+from bot.store.inbound import first_time
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Media:
+    kind: str  # voice | image | video | document | other
+    reference: str  # the provider's URL or file id: kept encrypted with the report, never logged
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message as a channel received it, already checked (signature, secret) and cleaned."""
+
+    channel: str  # sms | whatsapp | telegram (how to reach the person back)
+    input_channel: str  # the Rasa input channel name: twilio | telegram
+    address: str  # phone number in +E.164 (no "whatsapp:" prefix) or Telegram chat id
+    provider_id: str  # MessageSid / update_id
+    text: str | None = None
+    location: tuple[float, float] | None = None
+    media: tuple[Media, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """`dialogue`: pass `text` to Rasa as `conversation_id`; otherwise send `replies` (if any) and stop."""
+
+    action: str  # duplicate | ngo | location | media | limited | dialogue
+    replies: list[str] = field(default_factory=list)
+    conversation_id: str | None = None
+    text: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _limiter() -> RateLimiter:
+    settings = get_settings()
+    return RateLimiter(settings.rate_limit_per_minute, settings.redis_url)
+
+
+def _language(text: str | None) -> str:
+    if not text:
+        return "hi"
+    detection = detect_language(text)
+    return reply_language(detection.language, detection.script) or "hi"
+
+
+def _attach(input_channel: str, conversation_id: str, **extra: Any) -> bool:
+    """Add a location or media reference to the person's open report draft; False when there is none."""
+    stored = drafts.load_draft(input_channel, conversation_id)
+    if stored is None:
+        return False
+    kind, fields = stored
+    if "location" in extra:
+        fields["location"] = extra["location"]
+    if "media" in extra:
+        fields["media"] = list(fields.get("media") or []) + extra["media"]
+    drafts.save_draft(input_channel, conversation_id, kind, fields)
+    return True
+
+
+def admit(message: Inbound, clock: Clock | None = None) -> Decision:
+    """Decide what happens to one inbound message (see the module docstring)."""
+    now = (clock or SystemClock()).now()
+    if not first_time(message.channel, message.provider_id):
+        return Decision("duplicate")
+    conversation_id = contacts.remember_inbound(message.channel, message.address, now)
+    language = _language(message.text)
+    if message.text:
+        ngo = handle_ngo_message(message.channel, message.address, message.text, clock)
+        if ngo is not None:
+            logger.info("NGO command handled: %s", ngo.action)
+            return Decision("ngo", [ngo.reply])
+    if message.location is not None:
+        latitude, longitude = message.location
+        pin = f"{latitude:.5f},{longitude:.5f}"
+        kept = _attach(message.input_channel, conversation_id, location=pin)
+        if not message.text:
+            return Decision("location", [notice("location_kept" if kept else "location_alone", language)])
+    if message.media:
+        kept = _attach(message.input_channel, conversation_id,
+                       media=[{"kind": m.kind, "reference": m.reference} for m in message.media])
+        if not message.text:
+            replies = [notice("media", language)] + ([notice("media_kept", language)] if kept else [])
+            return Decision("media", replies)
+    text = message.text or ""
+    if not has_emergency_cue(text) and not _limiter().allow(conversation_id):
+        return Decision("limited", [notice("slow_down", language)])
+    return Decision("dialogue", conversation_id=conversation_id, text=text,
+                    metadata={"channel": message.channel})

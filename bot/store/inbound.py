@@ -1,0 +1,47 @@
+"""Remembering which provider messages were already processed, and what providers said about ours."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.store.db import session_scope
+from bot.store.models import InboundSeen, OutboundStatus, utcnow
+
+
+def first_time(channel: str, provider_id: str) -> bool:
+    """True the first time this (channel, provider id) is seen, False for a redelivery. Safe across replicas: the
+    unique constraint decides."""
+    try:
+        with session_scope() as session:
+            session.add(InboundSeen(channel=channel, provider_id=provider_id[:64], seen_at=utcnow()))
+        return True
+    except IntegrityError:
+        return False
+
+
+def prune_seen(older_than: timedelta, now: datetime) -> int:
+    """Providers redeliver within minutes to hours; a week of ids is plenty."""
+    with session_scope() as session:
+        return session.execute(delete(InboundSeen).where(InboundSeen.seen_at < now - older_than)).rowcount
+
+
+def record_status(provider_id: str, channel: str, status: str, error_code: str | None) -> None:
+    """Keep the latest provider status of a message we sent (Twilio status callback)."""
+    with session_scope() as session:
+        row = session.execute(
+            select(OutboundStatus).where(OutboundStatus.provider_id == provider_id[:64])
+        ).scalar_one_or_none()
+        if row is None:
+            row = OutboundStatus(provider_id=provider_id[:64], channel=channel)
+            session.add(row)
+        row.status, row.error_code, row.updated_at = status[:16], (error_code or None), utcnow()
+
+
+def status_of(provider_id: str) -> tuple[str, str | None] | None:
+    with session_scope() as session:
+        query = select(OutboundStatus).where(OutboundStatus.provider_id == provider_id)
+        row = session.execute(query).scalar_one_or_none()
+        return (row.status, row.error_code) if row else None
