@@ -1,0 +1,94 @@
+"""The checks every real channel applies before the dialogue (bot/channels/gate.py), on the real store."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.channels.gate import Inbound, Media, admit
+from bot.channels.notices import NOTICES
+from bot.reports import drafts
+from bot.reports.conversation import start_report
+from bot.store import contacts
+from tests.conftest import _reset_caches
+from tests.reports_helpers import import_sample
+
+PERSON = "+15005550006"
+
+
+def _message(provider_id: str, text: str | None = "namaste", **extra: object) -> Inbound:
+    return Inbound(channel="sms", input_channel="twilio", address=PERSON, provider_id=provider_id, text=text,
+                   **extra)  # type: ignore[arg-type]
+
+
+def test_a_message_reaches_the_dialogue_under_a_pseudonym_once(store_url: str) -> None:
+    first = admit(_message("SM1"))
+    assert first.action == "dialogue" and first.text == "namaste"
+    assert first.conversation_id and PERSON not in first.conversation_id
+    assert contacts.reach("twilio", first.conversation_id) == ("sms", PERSON)
+    assert admit(_message("SM1")).action == "duplicate"  # Twilio retried the webhook
+    assert admit(_message("SM2")).conversation_id == first.conversation_id
+    # The same number on WhatsApp is another conversation.
+    whatsapp = admit(Inbound("whatsapp", "twilio", PERSON, "SM3", "namaste"))
+    assert whatsapp.conversation_id != first.conversation_id
+
+
+def test_registered_ngos_act_and_nobody_else_does(store_url: str) -> None:
+    import_sample()
+    ngo = admit(Inbound("sms", "twilio", "+15005550102", "SM10", "OK 1234567"))
+    assert ngo.action == "ngo" and "1234567" in ngo.replies[0]
+    person = admit(_message("SM11", "OK 1234567"))
+    assert person.action == "dialogue"
+
+
+def test_a_location_pin_is_kept_with_the_open_report(store_url: str) -> None:
+    conversation = admit(_message("SM20", "dalal aaya hai")).conversation_id
+    start_report("recruitment", "dalal aaya hai", "twilio", conversation, "hi-Latn")
+    decision = admit(_message("SM21", None, location=(25.6093, 85.1376)))
+    assert decision.action == "location" and decision.replies[0] == NOTICES["location_kept"]["hi"]
+    assert drafts.load_draft("twilio", conversation)[1]["location"] == "25.60930,85.13760"
+
+
+def test_a_location_without_a_report_gets_a_kind_answer(store_url: str) -> None:
+    decision = admit(_message("SM30", None, location=(25.6, 85.1)))
+    assert decision.action == "location" and "112" in decision.replies[0]
+
+
+def test_a_voice_note_is_explained_and_kept_with_the_report(store_url: str) -> None:
+    conversation = admit(_message("SM40", "mera beta gayab hai")).conversation_id
+    start_report("missing", "mera beta gayab hai", "twilio", conversation, "hi-Latn")
+    decision = admit(_message("SM41", None, media=(Media("voice", "https://api.twilio.com/fake/ME1"),)))
+    assert decision.action == "media" and len(decision.replies) == 2
+    assert decision.replies[0] == NOTICES["media"]["hi"]
+    assert drafts.load_draft("twilio", conversation)[1]["media"] == [
+        {"kind": "voice", "reference": "https://api.twilio.com/fake/ME1"}]
+
+
+def test_a_photo_with_a_caption_passes_the_caption_on(store_url: str) -> None:
+    decision = admit(_message("SM50", "ye dalal hai", media=(Media("image", "file-1"),)))
+    assert decision.action == "dialogue" and decision.text == "ye dalal hai"
+
+
+def test_a_flood_is_held_back_but_an_emergency_always_passes(store_url: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HELPLINE_RATE_LIMIT_PER_MINUTE", "5")
+    _reset_caches()
+    from bot.channels import gate
+
+    gate._limiter.cache_clear()
+    actions = [admit(_message(f"SM6{i}", f"hello {i}")).action for i in range(8)]
+    assert actions == ["dialogue"] * 5 + ["limited"] * 3
+    assert admit(_message("SM70", "bachao maar rahe hai")).action == "dialogue"
+    gate._limiter.cache_clear()
+
+
+def test_the_limit_is_shared_through_redis(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uuid
+
+    from bot.channels.ratelimit import RateLimiter
+
+    limiter = RateLimiter(3, "redis://127.0.0.1:6379/0")
+    other_replica = RateLimiter(3, "redis://127.0.0.1:6379/0")
+    key = uuid.uuid4().hex
+    assert [limiter.allow(key), other_replica.allow(key), limiter.allow(key), other_replica.allow(key)] == [
+        True, True, True, False]
+    assert RateLimiter(3, "redis://127.0.0.1:1/0").allow(key)  # Redis down: never drop a message
