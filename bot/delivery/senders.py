@@ -154,8 +154,11 @@ class TwilioSender:
         whatsapp_from: str | None = None,
         api_base: str | None = None,
         timeout: float = 10,
+        status_callback: str | None = None,
     ) -> None:
         self._from: dict[str, str] = {}
+        # Where Twilio reports each message's fate (delivered, failed, ...): the Twilio channel's status webhook.
+        self.status_callback = status_callback
         if sms_from:
             self._from["sms"] = sms_from.strip()
         if whatsapp_from:
@@ -166,18 +169,26 @@ class TwilioSender:
         # from os.environ; all configuration comes from bot/settings.py.
         self._client = Client(account_sid, auth_token, http_client=self._http, environment={})
 
-    def _route(self, channel: str, address: str) -> tuple[str, str]:
-        """(from, to) for a channel, or a non-retryable error when the channel is not configured."""
-        sender = self._from.get(channel)
+    def _route(self, channel: str, address: str, from_: str | None = None) -> tuple[str, str]:
+        """(from, to) for a channel, or a non-retryable error when the channel is not configured. `from_` overrides
+        the configured number: a reply goes out from the number the person wrote to."""
+        if from_:
+            from_ = _whatsapp(from_) if channel == "whatsapp" else from_.strip()
+        sender = from_ or self._from.get(channel)
         if sender is None:
             raise DeliveryError(f"twilio: channel {channel!r} has no sender number configured", retryable=False)
         to = _whatsapp(address) if channel == "whatsapp" else address.strip()
         return sender, to
 
-    def send(self, channel: str, address: str, text: str, buttons: Sequence[Button] = ()) -> str:
-        from_, to = self._route(channel, address)
+    def send(
+        self, channel: str, address: str, text: str, buttons: Sequence[Button] = (), *, from_: str | None = None
+    ) -> str:
+        from_, to = self._route(channel, address, from_)
+        extra = {"status_callback": self.status_callback} if self.status_callback else {}
         try:
-            message = self._client.messages.create(to=to, from_=from_, body=_with_button_lines(text, buttons))
+            message = self._client.messages.create(
+                to=to, from_=from_, body=_with_button_lines(text, buttons), **extra
+            )
         except TwilioRestException as exc:
             raise self._rest_error(exc) from None
         except requests.RequestException as exc:
@@ -188,9 +199,10 @@ class TwilioSender:
         """Send a pre-approved WhatsApp template (Twilio Content API): the only kind of message WhatsApp lets a
         business start outside the 24 hours after the person last wrote."""
         from_, to = self._route(channel, address)
+        extra = {"status_callback": self.status_callback} if self.status_callback else {}
         try:
             message = self._client.messages.create(
-                to=to, from_=from_, content_sid=content_sid, content_variables=json.dumps(variables)
+                to=to, from_=from_, content_sid=content_sid, content_variables=json.dumps(variables), **extra
             )
         except TwilioRestException as exc:
             raise self._rest_error(exc) from None
@@ -248,6 +260,23 @@ class TwilioSender:
 _CHAT_ID = re.compile(r"-?\d+")
 
 
+def telegram_bot(token: str, api_base: str | None = None, timeout: float = 10, pool_size: int = 4) -> Bot:
+    """A python-telegram-bot `Bot` for `api_base` (the server root, like TELEGRAM_API; a proxy or the tests' fake),
+    shared by this sender and the Telegram input channel so both reach the same server the same way. Its HTTP pool
+    belongs to the event loop it is first used on. Quiets httpx, whose INFO request lines carry the token."""
+    root = (api_base or TELEGRAM_API).rstrip("/")
+    base_url = root if root.endswith("/bot") else root + "/bot"  # PTB appends the token to base_url
+    t = float(timeout)
+
+    def request() -> HTTPXRequest:
+        return HTTPXRequest(
+            connection_pool_size=pool_size, connect_timeout=t, read_timeout=t, write_timeout=t, pool_timeout=t
+        )
+
+    quiet_http_logs()
+    return Bot(token, base_url=base_url, request=request(), get_updates_request=request())
+
+
 def _telegram_error(exc: Exception) -> DeliveryError:
     """Map python-telegram-bot's exceptions. Order matters: BadRequest and TimedOut are NetworkError subclasses."""
     if isinstance(exc, error.RetryAfter):
@@ -276,9 +305,7 @@ class TelegramSender:
 
     def __init__(self, token: str, api_base: str | None = None, timeout: float = 10) -> None:
         self._token = token
-        # PTB appends the token to base_url; our api_base is the server root, like TELEGRAM_API.
-        root = (api_base or TELEGRAM_API).rstrip("/")
-        self._base_url = root if root.endswith("/bot") else root + "/bot"
+        self._api_base = api_base
         self._timeout = float(timeout)
         self._loop = BackgroundLoop("telegram-sender")
         self._bot: Bot | None = None  # created and initialised on the loop at first use
@@ -286,14 +313,7 @@ class TelegramSender:
 
     async def _ready_bot(self) -> Bot:
         if self._bot is None:
-            t = self._timeout
-
-            def request() -> HTTPXRequest:
-                return HTTPXRequest(
-                    connection_pool_size=4, connect_timeout=t, read_timeout=t, write_timeout=t, pool_timeout=t
-                )
-
-            self._bot = Bot(self._token, base_url=self._base_url, request=request(), get_updates_request=request())
+            self._bot = telegram_bot(self._token, self._api_base, self._timeout)
         await self._bot.initialize()  # getMe once (checks the token); a no-op afterwards
         return self._bot
 
@@ -336,6 +356,14 @@ class TelegramSender:
 
 # --- Wiring ----------------------------------------------------------------------------------------------------
 
+TWILIO_STATUS_PATH = "/webhooks/twilio/status"  # served by bot.channels.twilio
+
+
+def twilio_status_callback(settings: Settings) -> str | None:
+    """The status callback URL for every Twilio message we send, so a forward Twilio accepted but could not deliver
+    is noticed (and the NGO's next contact tried). Twilio must reach it, so it needs the public URL."""
+    return settings.public_url + TWILIO_STATUS_PATH if settings.public_url else None
+
 
 def _send_timeout(settings: Settings) -> float:
     """A send must finish (or fail) well within the worker's lease, or a slow API could be taken for a dead worker
@@ -368,6 +396,7 @@ def build_senders(settings: Settings | None = None) -> dict[str, Sender]:
             whatsapp_from=whatsapp_from,
             api_base=settings.twilio_api_base,
             timeout=_send_timeout(settings),
+            status_callback=twilio_status_callback(settings),
         )
         for channel in twilio.channels:
             senders[channel] = twilio

@@ -28,12 +28,15 @@ from bot.reports.service import details_of
 from bot.settings import get_settings
 from bot.store import contacts
 from bot.store.db import session_scope
+from bot.store.inbound import prune_seen
 from bot.store.models import Delivery
 from bot.translation import Translator
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
 WHATSAPP_WINDOW = timedelta(hours=24)
+SEEN_KEPT_FOR = timedelta(days=7)  # providers redeliver within hours; a week of message ids is plenty
+PRUNE_EVERY = timedelta(hours=1)
 
 
 class DeliveryWorker:
@@ -43,6 +46,7 @@ class DeliveryWorker:
                  batch_size: int = 20, whatsapp_window: bool = True) -> None:
         self.senders = senders
         self.whatsapp_window = whatsapp_window
+        self._last_prune: datetime | None = None
         self.translator = translator
         self.clock = clock or SystemClock()
         self.batch_size = batch_size
@@ -56,6 +60,10 @@ class DeliveryWorker:
         """Escalate what is overdue, recover interrupted sends, send what is due. Returns messages sent."""
         escalate_due(self.clock)
         submit_abandoned_drafts(self.clock)
+        now = self.clock.now()
+        if self._last_prune is None or now - self._last_prune > PRUNE_EVERY:
+            prune_seen(SEEN_KEPT_FOR, now)
+            self._last_prune = now
         self.recover_interrupted()
         sent = 0
         for delivery_id in self._due_ids():

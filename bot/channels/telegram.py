@@ -1,0 +1,601 @@
+"""Telegram channel (`POST /webhooks/telegram/webhook`, or long polling), through python-telegram-bot.
+
+Some families, older children and the NGOs use Telegram. What this file does, and why:
+
+- Only Telegram may call the webhook. setWebhook's `secret_token` comes back in `X-Telegram-Bot-Api-Secret-Token`;
+  without it anyone who learned the URL could write as any chat (and acknowledge reports as an NGO group), so in
+  webhook mode a secret is required: none configured means every call is refused (503), a wrong one gets 403.
+- Telegram's shapes become a gate `Inbound` (text, location, media, an inline button's data) and `gate.admit` does
+  what every real channel must (drop redeliveries, pseudonymise, NGO acknowledgements, media, rate limit); this file
+  only acts on its `Decision`. str is only text: "/start" reaches the assistant as "start" (`inbound.clean_text`).
+- Rasa sees the person's pseudonym, never the chat id: `TelegramOutput` keeps the chat id itself.
+- A numbered menu carries a reply keyboard of its option numbers, so a tap sends "2" as text, which the assistant
+  already reads after that question (it does the same on SMS); any other reply removes the keyboard.
+- Polling mode (`TELEGRAM_MODE=polling`) serves deployments without public HTTPS: the same handler, fed by
+  getUpdates from a task that starts and stops with the server.
+- Nothing logged carries a chat id, a token or message text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import math
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Dict, List
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from telegram import Bot, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update, error
+
+from bot.channels.gate import Inbound, Media, admit
+from bot.channels.inbound import InboundTextError, clean_text
+from bot.delivery.senders import _telegram_error, telegram_bot
+from bot.language import LANGUAGE_MENU
+from bot.menu import CONSENT_PROMPT, FOLLOW_UP_MENUS, LANGUAGE_PROMPT, MAIN_MENU, QUICK_QUESTIONS
+from bot.reports.acknowledgement import is_registered_ngo
+from bot.reports.intake import CONTACT_CHOICES
+from bot.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+TELEGRAM_MAX_CHARS = 4096  # Bot API limit of one message, in UTF-16 code units
+WEBHOOK_PATH = "/webhook"
+# What we ask Telegram for (setWebhook, getUpdates); anything else that still arrives is answered 200 and ignored.
+ALLOWED_UPDATES = ["message", "callback_query"]
+API_TIMEOUT_SECONDS = 10.0
+POLL_TIMEOUT_SECONDS = 25  # long poll: Telegram holds getUpdates open this long when there is nothing new
+POLL_BACKOFF_MAX_SECONDS = 60.0
+_PRIVATE = "private"
+_GROUPS = ("group", "supergroup")
+
+
+# --- Menus: which replies get a keyboard of numbers ---------------------------------------------------------------
+
+
+def _menu_options() -> dict[str, tuple[int, ...]]:
+    """Response name -> the option numbers it offers, from the modules that read the answers (so a keyboard never
+    offers a number the assistant would not understand after that question)."""
+    options: dict[str, tuple[int, ...]] = {
+        "utter_menu": tuple(n for n in MAIN_MENU if n != 0),
+        LANGUAGE_PROMPT: tuple(range(1, len(LANGUAGE_MENU) + 1)),
+        CONSENT_PROMPT: (1, 2),  # bot.menu.read_reply: 1 yes, 2 no
+        "utter_ask_report_contact": tuple(CONTACT_CHOICES),
+        "utter_report_contact_invalid": tuple(CONTACT_CHOICES),
+    }
+    for prompt, (_slot, _answered, choices) in QUICK_QUESTIONS.items():
+        options[prompt] = tuple(choices)
+    for prompt, choices in FOLLOW_UP_MENUS.items():
+        options[prompt] = tuple(choices)
+    return options
+
+
+MENU_OPTIONS = _menu_options()
+_LONE_DIGIT = re.compile(r"(?<!\d)\d(?!\d)")
+
+
+def menu_numbers(utter_action: str | None, text: str) -> list[str]:
+    """The keyboard for one reply: its option numbers, or [] when it is not a numbered menu.
+
+    A follow-up menu ("Reply 1 ..., 2 ..., 5 for a call back, 0 for the menu") also offers the main-menu numbers its
+    text mentions: those keep their main-menu meaning after it (bot.menu.FOLLOW_UP_MENUS)."""
+    numbers = list(MENU_OPTIONS.get(utter_action or "", ()))
+    if utter_action in FOLLOW_UP_MENUS:
+        for match in _LONE_DIGIT.finditer(text):
+            number = int(match.group())
+            if number in MAIN_MENU and number not in numbers:
+                numbers.append(number)
+    return [str(n) for n in numbers]
+
+
+def keyboard(numbers: Sequence[str]) -> ReplyKeyboardMarkup | ReplyKeyboardRemove:
+    """A one-time, compact keyboard of numbers (one row up to four, else rows of three); no numbers removes any
+    keyboard left from an earlier question, so an old menu is not tapped by mistake."""
+    if not numbers:
+        return ReplyKeyboardRemove()
+    per_row = len(numbers) if len(numbers) <= 4 else 3
+    rows = [list(numbers[i : i + per_row]) for i in range(0, len(numbers), per_row)]
+    return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_message(text: str, limit: int = TELEGRAM_MAX_CHARS) -> list[str]:
+    """Telegram refuses messages over `limit` (counted in UTF-16 units): split at a line break, else at a space, in
+    the last part of the window; a single word longer than the limit is cut."""
+    chunks: list[str] = []
+    rest = text
+    while _utf16_len(rest) > limit:
+        units, cut = 0, 0
+        for ch in rest:
+            units += 2 if ord(ch) > 0xFFFF else 1
+            if units > limit:
+                break
+            cut += 1
+        window = rest[:cut]
+        floor = cut // 2
+        at = window.rfind("\n")
+        if at <= floor:
+            at = max(window.rfind(" "), window.rfind("\t"))
+        if at <= floor:
+            at = cut
+        chunk = rest[:at].rstrip()
+        chunks.append(chunk if chunk else rest[:cut])
+        rest = rest[at if chunk else cut :].lstrip()
+    if rest or not chunks:
+        chunks.append(rest)
+    return chunks
+
+
+# --- The Bot: one per event loop ----------------------------------------------------------------------------------
+
+
+class LoopBot:
+    """The channel's python-telegram-bot `Bot`. Its httpx pool belongs to the event loop it was first used on, so a
+    new one is made if the server runs on another loop (tests start several; `rasa run` has one)."""
+
+    def __init__(self, token: str, api_base: str | None, timeout: float = API_TIMEOUT_SECONDS) -> None:
+        self._token = token
+        self._api_base = api_base
+        self._timeout = timeout
+        self._bot: Bot | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def get(self) -> Bot:
+        loop = asyncio.get_running_loop()
+        if self._bot is None or self._loop is not loop:
+            self._bot, self._loop = telegram_bot(self._token, self._api_base, self._timeout), loop
+        return self._bot
+
+    async def ready(self) -> Bot:
+        """The Bot, initialised (getMe once: checks the token, opens the pool so `close` can close it)."""
+        bot = self.get()
+        await bot.initialize()
+        return bot
+
+    async def close(self) -> None:
+        bot, loop = self._bot, self._loop
+        self._bot = self._loop = None
+        if bot is not None and loop is asyncio.get_running_loop():
+            try:
+                await bot.shutdown()
+            except Exception as exc:  # closing must not fail the server's shutdown
+                logger.debug("telegram: closing the bot failed: %s", type(exc).__name__)
+
+
+# --- Output -------------------------------------------------------------------------------------------------------
+
+
+class TelegramOutput(OutputChannel):
+    """Replies to one chat. Rasa's recipient id is the person's pseudonym; the chat id is kept here instead, so it
+    never reaches the tracker store."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    def __init__(self, bots: LoopBot, chat_id: int) -> None:
+        self._bots = bots
+        self._chat_id = chat_id
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send(text, menu_numbers(kwargs.get("utter_action"), text))
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        """Rasa buttons carry payloads we do not control, so no inline keyboard: the titles are numbered under the
+        text and the numbers offered on a reply keyboard, as every menu of this assistant works."""
+        lines = [text] + [f"{i} {button.get('title', '')}".rstrip() for i, button in enumerate(buttons, 1)]
+        await self.send("\n".join(lines), [str(i) for i in range(1, len(buttons) + 1)])
+
+    async def send(self, text: str, numbers: Sequence[str] | None = ()) -> None:
+        """Send `text` (split if long). `numbers`: the menu keyboard for the last part ([] removes any keyboard);
+        None leaves the person's keyboard as it is (the gate's notices do not change the question asked last)."""
+        chunks = split_message(text)
+        for index, chunk in enumerate(chunks):
+            markup = None
+            if numbers is not None and index == len(chunks) - 1:
+                markup = keyboard(numbers)
+            if not await self._send_one(chunk, markup):
+                return
+
+    async def _send_one(self, text: str, markup: ReplyKeyboardMarkup | ReplyKeyboardRemove | None) -> bool:
+        """One sendMessage; a short flood-control wait is honoured once. Failures are logged (no chat id, no text)
+        and swallowed: the conversation must go on (and be saved) even if one reply could not be delivered."""
+        for attempt in (1, 2):
+            try:
+                bot = await self._bots.ready()
+                await bot.send_message(chat_id=self._chat_id, text=text, reply_markup=markup)
+                return True
+            except error.RetryAfter as exc:
+                wait = _telegram_error(exc).retry_after or 0.0
+                if attempt == 1 and wait <= 5:
+                    await asyncio.sleep(wait)
+                    continue
+                logger.warning("telegram: a reply was not sent: flood control")
+                return False
+            except error.TelegramError as exc:
+                logger.warning("telegram: a reply was not sent: %s", _telegram_error(exc))
+                return False
+            except Exception as exc:  # e.g. an answer PTB cannot read: the message may have gone; do not repeat it
+                logger.warning("telegram: a reply may not have been sent: %s", type(exc).__name__)
+                return False
+        return False
+
+
+# --- Reading an update --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What one update asks of us. `admit` False: nothing for the gate (only a button press to answer, if any)."""
+
+    kind: str  # message | callback (for logs)
+    chat_id: int
+    chat_type: str
+    update_id: int
+    text: str | None = None
+    location: tuple[float, float] | None = None
+    media: tuple[Media, ...] = ()
+    callback_query_id: str | None = None
+    admit: bool = True
+
+
+_MEDIA_FIELDS = (  # Message attribute -> gate media kind
+    ("voice", "voice"),
+    ("audio", "voice"),
+    ("video", "video"),
+    ("video_note", "video"),
+    ("animation", "video"),
+    ("document", "document"),
+    ("sticker", "image"),
+)
+
+
+def _malformed(what: str) -> InboundTextError:
+    return InboundTextError("malformed", f"the update has no valid {what}")
+
+
+def _integer(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _malformed(what)
+    return value
+
+
+def _chat(message: Any) -> tuple[int, str]:
+    chat = getattr(message, "chat", None)
+    chat_type = getattr(chat, "type", None)
+    if not isinstance(chat_type, str):
+        raise _malformed("chat")
+    return _integer(getattr(chat, "id", None), "chat id"), chat_type
+
+
+def _file_id(item: object) -> str:
+    file_id = getattr(item, "file_id", None)
+    if not isinstance(file_id, str) or not file_id or len(file_id) > 512:
+        raise _malformed("file id")
+    return file_id
+
+
+def _media(message: Message) -> tuple[Media, ...]:
+    found: list[Media] = []
+    for attribute, kind in _MEDIA_FIELDS:
+        item = getattr(message, attribute, None)
+        if item is not None:
+            found.append(Media(kind, _file_id(item)))
+    photo = message.photo
+    if photo:
+        if not isinstance(photo, (tuple, list)):
+            raise _malformed("photo")
+        found.append(Media("image", _file_id(photo[-1])))  # sizes come smallest first: keep the largest
+    unique: dict[str, Media] = {}
+    for media in found:  # an animation is also sent as a document: the same file once
+        unique.setdefault(media.reference, media)
+    return tuple(unique.values())
+
+
+def _location(message: Message) -> tuple[float, float] | None:
+    location = message.location
+    if location is None:
+        return None
+    latitude, longitude = getattr(location, "latitude", None), getattr(location, "longitude", None)
+    for value in (latitude, longitude):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise _malformed("location")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # type: ignore[operator]
+        raise _malformed("location")
+    return float(latitude), float(longitude)  # type: ignore[arg-type]
+
+
+def _optional_text(raw: object, max_chars: int) -> str | None:
+    """Cleaned text; None for text that is empty once cleaned (a bare "/" is nothing to answer, not an error)."""
+    if raw is None:
+        return None
+    try:
+        return clean_text(raw, max_chars)
+    except InboundTextError as exc:
+        if exc.reason == "empty":
+            return None
+        raise
+
+
+def read_update(update: Update, max_chars: int) -> Incoming | None:
+    """The message or button press in an update, None for anything we do not handle (edited messages, channel
+    posts, service messages, ...). InboundTextError for an update that is malformed or too long."""
+    update_id = _integer(update.update_id, "update id")
+    query = update.callback_query
+    if query is not None:
+        return _read_callback(query, update_id, max_chars)
+    message = update.message
+    if message is None:
+        return None
+    chat_id, chat_type = _chat(message)
+    if chat_type not in (_PRIVATE, *_GROUPS):
+        return None
+    if message.text is not None:
+        text = _optional_text(message.text, max_chars)
+        if text is None:
+            return None
+        return Incoming("message", chat_id, chat_type, update_id, text=text)
+    location = _location(message)
+    media = _media(message)
+    if location is None and not media:
+        return None
+    caption = _optional_text(message.caption, max_chars) if media else None
+    return Incoming("message", chat_id, chat_type, update_id, text=caption, location=location, media=media)
+
+
+def _read_callback(query: Any, update_id: int, max_chars: int) -> Incoming | None:
+    """An inline button press: only our forwards to NGOs carry buttons ("ack:CODE"), so its data becomes the text
+    "ack CODE" for the gate. It is always answered (Telegram shows a spinner until then)."""
+    query_id = getattr(query, "id", None)
+    if not isinstance(query_id, str) or not query_id:
+        raise _malformed("callback query id")
+    message = getattr(query, "message", None)
+    data = getattr(query, "data", None)
+    if message is None:  # a button on an inline-mode message: not one of ours
+        return Incoming("callback", 0, "", update_id, callback_query_id=query_id, admit=False)
+    chat_id, chat_type = _chat(message)
+    text = None
+    if isinstance(data, str):
+        try:
+            text = _optional_text(data.replace(":", " "), max_chars)
+        except InboundTextError:
+            text = None
+    return Incoming("callback", chat_id, chat_type, update_id, text=text, callback_query_id=query_id,
+                    admit=text is not None and chat_type in (_PRIVATE, *_GROUPS))
+
+
+# --- Input --------------------------------------------------------------------------------------------------------
+
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class TelegramInput(InputChannel):
+    """Telegram as a Rasa input channel, configured from `bot.settings` (credentials.yml gives it nothing)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> TelegramInput:
+        return cls(get_settings())
+
+    def __init__(self, settings: Settings | None = None, poll_timeout: int = POLL_TIMEOUT_SECONDS) -> None:
+        settings = settings or get_settings()
+        self.token = settings.telegram_bot_token
+        self.secret = settings.telegram_webhook_secret
+        self.mode = settings.telegram_mode
+        self.public_url = settings.public_url
+        self.max_chars = settings.max_message_chars
+        self.poll_timeout = poll_timeout
+        self.bots = LoopBot(self.token or "", settings.telegram_api_base)
+        self._poller: asyncio.Task[None] | None = None
+        self._told_no_secret = False
+        if not self.token:
+            logger.info("telegram channel is OFF: TELEGRAM_BOT_TOKEN is not set")
+        elif self.mode == "webhook" and not self.secret:
+            logger.warning("telegram channel: webhook calls are refused (503): TELEGRAM_WEBHOOK_SECRET is not set, "
+                           "and without it anyone could post updates; set it (and give it to setWebhook) or use "
+                           "TELEGRAM_MODE=polling")
+        else:
+            logger.info("telegram channel is on (%s)", self.mode)
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        webhook = Blueprint("telegram_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.token else "off", "mode": self.mode})
+
+        @webhook.route(WEBHOOK_PATH, methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request, on_new_message)
+
+        @webhook.listener("after_server_start")
+        async def start(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
+            if not self.token:
+                return
+            if self.mode == "polling":
+                self.start_polling(on_new_message)
+            elif self.public_url and self.secret:
+                asyncio.create_task(self._set_webhook(app))
+
+        @webhook.listener("before_server_stop")
+        async def stop(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
+            await self.stop_polling()
+
+        @webhook.listener("after_server_stop")
+        async def close(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
+            await self.bots.close()
+
+        return webhook
+
+    # --- webhook ---------------------------------------------------------------------------------------------------
+
+    async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+        if not self.token:
+            return _answer(503, "off", "the Telegram channel is off")
+        if not self.secret:
+            if not self._told_no_secret:
+                self._told_no_secret = True
+                logger.warning("telegram: refusing webhook calls: TELEGRAM_WEBHOOK_SECRET is not set")
+            return _answer(503, "no_secret", "the webhook secret is not configured")
+        given = request.headers.get(SECRET_HEADER)
+        if given is None or not hmac.compare_digest(given.encode("utf-8", "replace"),
+                                                    self.secret.encode("utf-8", "replace")):
+            return _answer(403, "forbidden", "wrong or missing secret token")
+        try:
+            data = json.loads(request.body or b"")
+        except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            return _answer(400, "malformed", "the body is not JSON")
+        status, outcome = await self.handle(data, on_new_message)
+        return _answer(status, outcome)
+
+    async def handle(self, data: object, on_new_message: OnNewMessage) -> tuple[int, str]:
+        """One update as JSON (the webhook's body): (HTTP status, outcome)."""
+        if not isinstance(data, dict):
+            return 400, "malformed"
+        try:
+            update = Update.de_json(data, self.bots.get())
+        except Exception:  # PTB raises KeyError/TypeError/ValueError/... for what is not an Update
+            return 400, "malformed"
+        if update is None:
+            return 400, "malformed"
+        return await self.handle_update(update, on_new_message)
+
+    async def handle_update(self, update: Update, on_new_message: OnNewMessage) -> tuple[int, str]:
+        """One parsed update, from the webhook or the poller: what the gate decides, acted on."""
+        try:
+            incoming = read_update(update, self.max_chars)
+        except InboundTextError as exc:
+            return (413 if exc.reason == "too_long" else 400), exc.reason
+        if incoming is None:
+            return 200, "ignored"
+        if incoming.callback_query_id:
+            await self._answer_callback(incoming.callback_query_id)
+        if not incoming.admit:
+            return 200, "ignored"
+        loop = asyncio.get_running_loop()
+        address = str(incoming.chat_id)
+        if incoming.kind == "callback" or incoming.chat_type != _PRIVATE:
+            # Buttons are only on our forwards to NGOs, and groups matter only when they are an NGO's chat.
+            if not await loop.run_in_executor(None, is_registered_ngo, "telegram", address):
+                logger.info("telegram: %s from a chat that is not an NGO's: ignored", incoming.kind)
+                return 200, "ignored"
+        inbound = Inbound(channel="telegram", input_channel=self.name(), address=address,
+                          provider_id=str(incoming.update_id), text=incoming.text, location=incoming.location,
+                          media=incoming.media)
+        decision = await loop.run_in_executor(None, admit, inbound)
+        logger.info("telegram: %s -> %s", incoming.kind, decision.action)
+        output = TelegramOutput(self.bots, incoming.chat_id)
+        if decision.action != "dialogue":
+            for reply in decision.replies:
+                await output.send(reply, None)
+            return 200, decision.action
+        if incoming.kind == "callback":
+            return 200, "ignored"  # a button press is never a message to the assistant
+        try:
+            await on_new_message(UserMessage(decision.text, output, decision.conversation_id,
+                                             input_channel=self.name(), metadata=decision.metadata))
+        except Exception as exc:
+            # The gate has recorded the update, so Telegram's retry would be dropped as a duplicate anyway; the 500
+            # shows in getWebhookInfo's last_error for whoever watches the deployment.
+            logger.error("telegram: the dialogue failed on a message: %s", type(exc).__name__)
+            return 500, "dialogue_failed"
+        return 200, "dialogue"
+
+    async def _answer_callback(self, query_id: str) -> None:
+        try:
+            bot = await self.bots.ready()
+            await bot.answer_callback_query(query_id)
+        except error.TelegramError as exc:  # e.g. "query is too old": the press is still handled
+            logger.info("telegram: answerCallbackQuery failed: %s", _telegram_error(exc))
+
+    async def _set_webhook(self, app: Sanic) -> None:
+        """Webhook mode with HELPLINE_PUBLIC_URL: point Telegram at us (with the secret) on every start, so a
+        deployment needs no manual setWebhook call carrying the token."""
+        url = f"{self.public_url}/webhooks/{self.url_prefix()}{WEBHOOK_PATH}"
+        try:
+            bot = await self.bots.ready()
+            await bot.set_webhook(url=url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES)
+            logger.info("telegram: webhook set")
+        except error.TelegramError as exc:
+            logger.error("telegram: setWebhook failed: %s", _telegram_error(exc))
+
+    # --- polling ---------------------------------------------------------------------------------------------------
+
+    def start_polling(self, on_new_message: OnNewMessage) -> None:
+        """Start the poller on the running loop (once)."""
+        if self._poller is None or self._poller.done():
+            self._poller = asyncio.get_running_loop().create_task(self._poll(on_new_message),
+                                                                  name="telegram-poller")
+
+    async def stop_polling(self) -> None:
+        poller, self._poller = self._poller, None
+        if poller is None:
+            return
+        poller.cancel()
+        try:
+            await poller
+        except asyncio.CancelledError:
+            pass
+        except Exception as exc:
+            logger.debug("telegram: poller ended with %s", type(exc).__name__)
+
+    async def _poll(self, on_new_message: OnNewMessage) -> None:
+        """Long-poll getUpdates and feed each update through `handle_update`. An update is confirmed (the next
+        offset) once handled; one cut off by a stop comes again and the gate drops it if it was already admitted.
+        Errors back off (1 s doubling to a minute) and never end the loop: only cancellation does."""
+        offset: int | None = None
+        failures = 0
+        webhook_deleted = False
+        logger.info("telegram: polling for updates")
+        while True:
+            try:
+                bot = await self.bots.ready()
+                if not webhook_deleted:
+                    await bot.delete_webhook()  # getUpdates is refused while a webhook is set
+                    webhook_deleted = True
+                updates = await bot.get_updates(offset=offset, timeout=self.poll_timeout,
+                                                allowed_updates=ALLOWED_UPDATES)
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failures += 1
+                if isinstance(exc, error.Conflict):
+                    webhook_deleted = False  # a webhook was set again, or another poller runs with this token
+                reason = _telegram_error(exc) if isinstance(exc, error.TelegramError) else type(exc).__name__
+                delay = min(POLL_BACKOFF_MAX_SECONDS, 2.0 ** (failures - 1))
+                logger.warning("telegram: getUpdates failed (%s); retrying in %.0f s", reason, delay)
+                await asyncio.sleep(delay)
+                continue
+            for update in updates:
+                update_id = update.update_id
+                offset = update_id + 1 if isinstance(update_id, int) else offset
+                try:
+                    await self.handle_update(update, on_new_message)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # one bad update must not stop the others
+                    logger.error("telegram: an update could not be handled: %s", type(exc).__name__)
+
+
+def _answer(status: int, outcome: str, detail: str | None = None) -> HTTPResponse:
+    body: dict[str, Any] = {"ok": status < 300, "result": outcome}
+    if detail:
+        body["detail"] = detail
+    return response.json(body, status=status)
