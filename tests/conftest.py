@@ -17,6 +17,7 @@ POSTGRES_URL = os.environ.get("HELPLINE_TEST_POSTGRES_URL", "postgresql+psycopg2
 
 
 def _reset_caches() -> None:
+    from bot.channels import gate
     from bot.crypto import _fernet
     from bot.store import db
 
@@ -24,6 +25,7 @@ def _reset_caches() -> None:
     _fernet.cache_clear()
     db.engine_for.cache_clear()
     db._upgraded.clear()
+    gate._limiter.cache_clear()
 
 
 @pytest.fixture

@@ -75,8 +75,10 @@ def test_a_flood_is_held_back_but_an_emergency_always_passes(store_url: str,
     from bot.channels import gate
 
     gate._limiter.cache_clear()
-    actions = [admit(_message(f"SM6{i}", f"hello {i}")).action for i in range(8)]
-    assert actions == ["dialogue"] * 5 + ["limited"] * 3
+    decisions = [admit(_message(f"SM6{i}", f"hello {i}")) for i in range(8)]
+    assert [d.action for d in decisions] == ["dialogue"] * 5 + ["limited"] * 3
+    # One notice when the limit is crossed, then silence: a flood must not become a flood of paid replies.
+    assert [len(d.replies) for d in decisions[5:]] == [1, 0, 0]
     assert admit(_message("SM70", "bachao maar rahe hai")).action == "dialogue"
     gate._limiter.cache_clear()
 
@@ -92,3 +94,25 @@ def test_the_limit_is_shared_through_redis(store_url: str, monkeypatch: pytest.M
     assert [limiter.allow(key), other_replica.allow(key), limiter.allow(key), other_replica.allow(key)] == [
         True, True, True, False]
     assert RateLimiter(3, "redis://127.0.0.1:1/0").allow(key)  # Redis down: never drop a message
+
+
+def test_a_message_that_failed_is_processed_again_when_the_provider_retries(store_url: str) -> None:
+    from bot.channels.gate import release
+
+    message = _message("SM80", "namaste")
+    assert admit(message).action == "dialogue"
+    release(message)  # e.g. the dialogue raised: the channel answered 500
+    assert admit(message).action == "dialogue"
+    assert admit(message).action == "duplicate"
+
+
+@pytest.mark.parametrize("name", sorted(NOTICES))
+def test_notices_exist_in_every_language_fit_two_sms_and_quote_only_helplines(name: str) -> None:
+    import re
+
+    from bot.sms import segments
+
+    assert set(NOTICES[name]) == {"en", "hi", "hi-Latn", "bho"}
+    for text in NOTICES[name].values():
+        assert segments(text) <= 2
+        assert set(re.findall(r"\d{3,}", text)) <= {"112", "1098", "139"}

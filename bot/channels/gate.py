@@ -23,7 +23,7 @@ from bot.reports import drafts
 from bot.reports.acknowledgement import handle_ngo_message
 from bot.settings import get_settings
 from bot.store import contacts
-from bot.store.inbound import first_time
+from bot.store.inbound import first_time, forget
 
 logger = logging.getLogger(__name__)
 
@@ -87,9 +87,23 @@ def _attach(input_channel: str, conversation_id: str, **extra: Any) -> bool:
 
 def admit(message: Inbound, clock: Clock | None = None) -> Decision:
     """Decide what happens to one inbound message (see the module docstring)."""
-    now = (clock or SystemClock()).now()
     if not first_time(message.channel, message.provider_id):
         return Decision("duplicate")
+    try:
+        return _decide(message, (clock or SystemClock()))
+    except Exception:
+        release(message)  # not processed: the provider's retry must not be dropped as a duplicate
+        raise
+
+
+def release(message: Inbound) -> None:
+    """The message could not be handled after all (the store or the dialogue failed): forget that it was seen, so
+    the provider's redelivery is processed instead of dropped."""
+    forget(message.channel, message.provider_id)
+
+
+def _decide(message: Inbound, clock: Clock) -> Decision:
+    now = clock.now()
     conversation_id = contacts.remember_inbound(message.channel, message.address, now)
     language = _language(message.text)
     if message.text:
@@ -110,7 +124,11 @@ def admit(message: Inbound, clock: Clock | None = None) -> Decision:
             replies = [notice("media", language)] + ([notice("media_kept", language)] if kept else [])
             return Decision("media", replies)
     text = message.text or ""
-    if not has_emergency_cue(text) and not _limiter().allow(conversation_id):
-        return Decision("limited", [notice("slow_down", language)])
+    if not has_emergency_cue(text):
+        limiter = _limiter()
+        sent = limiter.count(conversation_id)
+        if sent > limiter.per_minute > 0:
+            # One notice when the limit is crossed, then silence: a flood must not become a flood of paid replies.
+            return Decision("limited", [notice("slow_down", language)] if sent == limiter.per_minute + 1 else [])
     return Decision("dialogue", conversation_id=conversation_id, text=text,
                     metadata={"channel": message.channel})

@@ -33,6 +33,13 @@ NOTICES: dict[str, dict[str, str]] = {
                    "phone karein.",
         "bho": "जगह भेजे खातिर धन्यवाद। सूचना देवे के होखे त लिखीं का भइल। अबहीं खतरा? 112 भा 1098 पर फोन करीं।",
     },
+    "error": {
+        "en": "Sorry, something went wrong and I could not answer. Please try again. Danger now? Call 112 or 1098.",
+        "hi": "माफ़ करें, कुछ गड़बड़ हुई और मैं जवाब नहीं दे सका। फिर से लिखें। अभी खतरा? 112 या 1098 पर फोन करें।",
+        "hi-Latn": "Maaf kijiye, kuch gadbad hui aur main jawab nahi de saka. Phir se likhiye. Abhi khatra? "
+                   "112 ya 1098 par phone karein.",
+        "bho": "माफ करीं, कुछ गड़बड़ भइल आ हम जवाब ना दे पवनी। फेर से लिखीं। अबहीं खतरा? 112 भा 1098 पर फोन करीं।",
+    },
     "slow_down": {
         "en": "You have sent many messages. Please wait a minute. If a child is in danger, call 112 or 1098 now.",
         "hi": "आपने बहुत संदेश भेजे हैं। एक मिनट रुकें। बच्चा खतरे में हो तो अभी 112 या 1098 पर फोन करें।",

@@ -24,8 +24,12 @@ class RateLimiter:
 
     def allow(self, key: str) -> bool:
         """Count one message for `key` (a pseudonym, never an address); False once over the limit this minute."""
+        return self.count(key) <= self.per_minute or self.per_minute <= 0
+
+    def count(self, key: str) -> int:
+        """Count one message for `key` and return how many it has sent this minute (0 when there is no limit)."""
         if self.per_minute <= 0:
-            return True
+            return 0
         window = int(self._clock() // 60)
         if self._redis is not None:
             try:
@@ -33,13 +37,12 @@ class RateLimiter:
                 pipe = self._redis.pipeline()
                 pipe.incr(name)
                 pipe.expire(name, 120)
-                count = int(pipe.execute()[0])
-                return count <= self.per_minute
+                return int(pipe.execute()[0])
             except redis.RedisError:
-                return True  # never lose a message because the limiter's store is down
+                return 0  # never lose a message because the limiter's store is down
         with self._lock:
             for old in [k for k in self._counts if k[1] < window]:
                 del self._counts[old]
             count = self._counts.get((key, window), 0) + 1
             self._counts[(key, window)] = count
-        return count <= self.per_minute
+        return count

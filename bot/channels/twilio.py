@@ -33,18 +33,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from bot.channels.gate import Decision, Inbound, Media, admit
+from bot.channels.gate import Decision, Inbound, Media, admit, release
 from bot.channels.inbound import InboundTextError, clean_text
+from bot.channels.notices import notice
 from bot.delivery.senders import DeliveryError, TwilioSender, twilio_status_callback
+from bot.reports.worker import provider_failed  # re-queues a forward Twilio could not deliver
 from bot.settings import Settings, get_settings
 from bot.sms import split_for_sms
 from bot.store import contacts
 from bot.store.inbound import record_status
-
-try:  # re-queues a report forward Twilio could not deliver through the NGO's next contact
-    from bot.reports.worker import provider_failed
-except ImportError:  # pragma: no cover - older checkouts without it
-    provider_failed = None
 
 logger = logging.getLogger(__name__)
 
@@ -377,6 +374,8 @@ class TwilioInput(InputChannel):
                     ))
                 except Exception as error:  # logged by type only: Rasa's messages may quote the user's text
                     logger.error("twilio message not handled by the dialogue: %s", type(error).__name__)
+                    await in_executor(release, message)  # Twilio's retry will be processed, not dropped
+                    await output.send_text_message(decision.conversation_id or "", notice("error", None))
                     return response.json({"error": "internal", "detail": "the message was not handled"}, status=500)
             else:
                 for reply in decision.replies:
@@ -401,7 +400,7 @@ class TwilioInput(InputChannel):
             channel = "whatsapp" if party.startswith("whatsapp:") else "sms"
             try:
                 await in_executor(record_status, sid, channel, state, error_code)
-                if state in FAILED_STATUSES and provider_failed is not None:
+                if state in FAILED_STATUSES:
                     requeued = await in_executor(provider_failed, sid)
                     if requeued:
                         logger.info("twilio reported a forward %s: the NGO's next contact is queued", state)

@@ -22,6 +22,13 @@ def first_time(channel: str, provider_id: str) -> bool:
         return False
 
 
+def forget(channel: str, provider_id: str) -> None:
+    """Processing failed after the id was recorded: let the provider's retry through."""
+    with session_scope() as session:
+        session.execute(delete(InboundSeen).where(InboundSeen.channel == channel,
+                                                  InboundSeen.provider_id == provider_id[:64]))
+
+
 def prune_seen(older_than: timedelta, now: datetime) -> int:
     """Providers redeliver within minutes to hours; a week of ids is plenty."""
     with session_scope() as session:

@@ -166,7 +166,9 @@ class FakeTelegram(FakeServer):
         }
         if text is not None:
             message["text"] = text
-        if reply_markup:
+        if reply_markup and "inline_keyboard" in reply_markup:
+            # As the real API: a Message carries only an inline keyboard; reply keyboards (and their removal) are
+            # client state, not part of the message returned.
             message["reply_markup"] = reply_markup
         return message
 
