@@ -154,7 +154,8 @@ CASES = [
          expect_text_to_rasa='report_emergency{"language":"en"}',
          expect_sent=((PERSON, 'you said: report_emergency{"language":"en"}'),)),
     Case("bare slash is nothing", text(1, "/")),
-    Case("oversize", text(1, "a" * 4001), expect_status=413),
+    Case("oversize: asked to write shorter, not refused (Telegram would stall the chat)", text(1, "a" * 4001),
+         expect_status=200, expect_sent=((PERSON, "too long"),)),
     Case("malformed JSON", b'{"update_id": 1, "message": {', expect_status=400),
     Case("non-object JSON", [1, 2, 3], expect_status=400),
     Case("object that is not an update", {"hello": "world"}, expect_status=400),
@@ -176,6 +177,8 @@ CASES = [
     Case("rate limited", text(2, "please tell me about school admission"),
          expect_sent=((PERSON, "many messages"),), env={"HELPLINE_RATE_LIMIT_PER_MINUTE": "1"},
          before=(text(1, "hello"),)),
+    Case("rate limited again: silence", text(3, "please tell me about school admission"),
+         env={"HELPLINE_RATE_LIMIT_PER_MINUTE": "1"}, before=(text(1, "hello"), text(2, "hello again"))),
     Case("emergency passes the rate limit", text(2, "bachao"), expect_text_to_rasa="bachao",
          expect_sent=((PERSON, "you said: bachao"),), env={"HELPLINE_RATE_LIMIT_PER_MINUTE": "1"},
          before=(text(1, "hello"),)),
@@ -186,12 +189,17 @@ CASES = [
 
 
 class FakeDialogue:
-    """Stands in for Rasa's agent: records each message and answers through the output channel it came with."""
+    """Stands in for Rasa's agent: records each message and answers through the output channel it came with.
+    A message starting "fail once" makes it raise the first time (as Rasa does when its tracker store is down)."""
 
     def __init__(self) -> None:
         self.messages: list[UserMessage] = []
+        self._failed: set[str] = set()
 
     async def handle_message(self, message: UserMessage) -> None:
+        if message.text and message.text.startswith("fail once") and message.text not in self._failed:
+            self._failed.add(message.text)
+            raise RuntimeError("tracker store unavailable")
         self.messages.append(message)
         reply = {"text": f"you said: {message.text}", "utter_action": "utter_default"}
         if message.text == "menu":
@@ -230,6 +238,12 @@ class Served:
         self.server.close()
         await self.server.wait_closed()
         await self.server.after_stop()
+        # Sanic leaves idle keep-alive connections' tasks pending; end them before the loop closes.
+        current = asyncio.current_task()
+        pending = [task for task in asyncio.all_tasks() if task is not current]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     def __enter__(self) -> Served:
         self.thread.start()
@@ -390,6 +404,34 @@ def test_long_reply_is_split_and_the_keyboard_goes_on_the_last_part(bench_factor
     assert parts[0]["reply_markup"] is None and _keyboard(parts[1]["reply_markup"]) == ("1", "2", "3", "4", "5", "6")
 
 
+def test_a_failed_dialogue_is_retried_not_dropped(bench_factory: Callable[..., Bench]) -> None:
+    bench = bench_factory()
+    update = text(1, "fail once, please tell me about school admission")
+    first = bench.post(update)
+    assert first.status_code == 500  # Telegram redelivers the update
+    [sorry] = bench.fake.sent
+    assert sorry["chat_id"] == PERSON and "something went wrong" in sorry["text"] and "112" in sorry["text"]
+    second = bench.post(update)  # the redelivery: processed, not dropped as a duplicate
+    assert second.status_code == 200 and [m.text for m in bench.dialogue.messages] == [update["message"]["text"]]
+    assert bench.post(update).status_code == 200 and len(bench.dialogue.messages) == 1  # handled once only
+
+
+def test_store_down_is_503_and_the_update_comes_again(bench_factory: Callable[..., Bench],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.channels import telegram as channel_module
+
+    bench = bench_factory()
+
+    def store_down(message: Any) -> Any:
+        raise ConnectionError("database unavailable")
+
+    monkeypatch.setattr(channel_module, "admit", store_down)
+    assert bench.post(text(1, "hello")).status_code == 503
+    monkeypatch.undo()
+    assert bench.post(text(1, "hello")).status_code == 200
+    assert [m.text for m in bench.dialogue.messages] == ["hello"]
+
+
 def test_a_reply_that_cannot_be_sent_does_not_fail_the_turn(bench_factory: Callable[..., Bench]) -> None:
     bench = bench_factory()
     bench.fake.block_chat(PERSON)
@@ -443,12 +485,15 @@ def test_polling_delivers_updates_and_stops_cleanly(fake: FakeTelegram, monkeypa
         fake.push_update(message(42, voice=VOICE))
         fake.push_update(message(43, key="edited_message", text="edited"))
         fake.push_update(text(44, "/start", chat_id=OTHER_PERSON))
-        assert _wait(lambda: len(fake.sent) >= 3), fake.sent
-        assert [m.text for m in dialogue.messages] == ["menu", "start"]
-        menu, notice, echo = fake.sent
+        fake.push_update(text(45, "fail once hello"))  # not confirmed when the dialogue fails: handled later
+        assert _wait(lambda: len(fake.sent) >= 5), fake.sent
+        assert [m.text for m in dialogue.messages] == ["menu", "start", "fail once hello"]
+        menu, notice, echo, sorry, retried = fake.sent
         assert menu["chat_id"] == PERSON and _keyboard(menu["reply_markup"]) == ("1", "2", "3", "4", "5", "6")
         assert notice["chat_id"] == PERSON and "आवाज़" in notice["text"]
         assert echo["chat_id"] == OTHER_PERSON and echo["text"] == "you said: start"
+        assert sorry["chat_id"] == PERSON and "112" in sorry["text"]
+        assert retried["chat_id"] == PERSON and retried["text"] == "you said: fail once hello"
         assert fake.webhook_url == ""
         poller = channel._poller
         assert poller is not None and not poller.done()
@@ -459,10 +504,10 @@ def test_polling_delivers_updates_and_stops_cleanly(fake: FakeTelegram, monkeypa
     assert len([m for m, _ in fake.calls if m == "getUpdates"]) == polls
     # Confirmed updates are not handled twice after a restart.
     with Served(make_app(channel, dialogue)):
-        fake.push_update(text(45, "hello again"))
-        assert _wait(lambda: len(dialogue.messages) >= 3)
+        fake.push_update(text(46, "hello again"))
+        assert _wait(lambda: len(dialogue.messages) >= 4)
         time.sleep(0.5)
-    assert [m.text for m in dialogue.messages] == ["menu", "start", "hello again"]
+    assert [m.text for m in dialogue.messages] == ["menu", "start", "fail once hello", "hello again"]
 
 
 # --- Pure parts ----------------------------------------------------------------------------------------------------

@@ -64,7 +64,8 @@ def _limiter() -> RateLimiter:
     return RateLimiter(settings.rate_limit_per_minute, settings.redis_url)
 
 
-def _language(text: str | None) -> str:
+def language_of(text: str | None) -> str:
+    """The reply language for a channel's own notices (Hindi when there is no text to go by)."""
     if not text:
         return "hi"
     detection = detect_language(text)
@@ -105,7 +106,7 @@ def release(message: Inbound) -> None:
 def _decide(message: Inbound, clock: Clock) -> Decision:
     now = clock.now()
     conversation_id = contacts.remember_inbound(message.channel, message.address, now)
-    language = _language(message.text)
+    language = language_of(message.text)
     if message.text:
         ngo = handle_ngo_message(message.channel, message.address, message.text, clock)
         if ngo is not None:

@@ -40,6 +40,13 @@ NOTICES: dict[str, dict[str, str]] = {
                    "112 ya 1098 par phone karein.",
         "bho": "माफ करीं, कुछ गड़बड़ भइल आ हम जवाब ना दे पवनी। फेर से लिखीं। अबहीं खतरा? 112 भा 1098 पर फोन करीं।",
     },
+    "too_long": {
+        "en": "Your message is too long for me. Please send it in shorter parts. Danger now? Call 112 or 1098.",
+        "hi": "आपका संदेश बहुत लंबा है। कृपया छोटे हिस्सों में भेजें। अभी खतरा? 112 या 1098 पर फोन करें।",
+        "hi-Latn": "Aapka message bahut lamba hai. Kripya chhote hisson me bhejiye. Abhi khatra? 112 ya 1098 par "
+                   "phone karein.",
+        "bho": "राउर संदेश बहुत लंबा बा। छोट-छोट हिस्सा में भेजीं। अबहीं खतरा? 112 भा 1098 पर फोन करीं।",
+    },
     "slow_down": {
         "en": "You have sent many messages. Please wait a minute. If a child is in danger, call 112 or 1098 now.",
         "hi": "आपने बहुत संदेश भेजे हैं। एक मिनट रुकें। बच्चा खतरे में हो तो अभी 112 या 1098 पर फोन करें।",

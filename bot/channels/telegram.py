@@ -7,12 +7,16 @@ Some families, older children and the NGOs use Telegram. What this file does, an
   webhook mode a secret is required: none configured means every call is refused (503), a wrong one gets 403.
 - Telegram's shapes become a gate `Inbound` (text, location, media, an inline button's data) and `gate.admit` does
   what every real channel must (drop redeliveries, pseudonymise, NGO acknowledgements, media, rate limit); this file
-  only acts on its `Decision`. str is only text: "/start" reaches the assistant as "start" (`inbound.clean_text`).
+  only acts on its `Decision`. Text is only text: "/start" reaches the assistant as "start" (`inbound.clean_text`).
 - Rasa sees the person's pseudonym, never the chat id: `TelegramOutput` keeps the chat id itself.
 - A numbered menu carries a reply keyboard of its option numbers, so a tap sends "2" as text, which the assistant
   already reads after that question (it does the same on SMS); any other reply removes the keyboard.
-- Polling mode (`TELEGRAM_MODE=polling`) serves deployments without public HTTPS: the same handler, fed by
-  getUpdates from a task that starts and stops with the server.
+- Nothing is lost quietly: Telegram redelivers an update until it gets a 2xx, so a store that is down answers 503
+  and a dialogue that failed answers 500 after the gate has forgotten the update id (`gate.release`) and the person
+  has been told to write again (with the helplines); a redelivery of a handled update is answered 200 and dropped.
+- Webhook mode with `HELPLINE_PUBLIC_URL` calls setWebhook itself on start (with the secret), so nobody has to call
+  the Bot API by hand with the token. Polling mode (`TELEGRAM_MODE=polling`) serves deployments without public
+  HTTPS: the same handler, fed by getUpdates from a task that starts and stops with the server.
 - Nothing logged carries a chat id, a token or message text.
 """
 
@@ -34,8 +38,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Bot, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update, error
 
-from bot.channels.gate import Inbound, Media, admit
+from bot.channels.gate import Inbound, Media, admit, language_of, release
 from bot.channels.inbound import InboundTextError, clean_text
+from bot.channels.notices import notice
 from bot.delivery.senders import _telegram_error, telegram_bot
 from bot.language import LANGUAGE_MENU
 from bot.menu import CONSENT_PROMPT, FOLLOW_UP_MENUS, LANGUAGE_PROMPT, MAIN_MENU, QUICK_QUESTIONS
@@ -46,6 +51,7 @@ from bot.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts as secret_token
 TELEGRAM_MAX_CHARS = 4096  # Bot API limit of one message, in UTF-16 code units
 WEBHOOK_PATH = "/webhook"
 # What we ask Telegram for (setWebhook, getUpdates); anything else that still arrives is answered 200 and ignored.
@@ -304,17 +310,18 @@ def _media(message: Message) -> tuple[Media, ...]:
     return tuple(unique.values())
 
 
+def _coordinate(value: object, bound: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or abs(value) > bound:
+        raise _malformed("location")
+    return float(value)
+
+
 def _location(message: Message) -> tuple[float, float] | None:
     location = message.location
     if location is None:
         return None
-    latitude, longitude = getattr(location, "latitude", None), getattr(location, "longitude", None)
-    for value in (latitude, longitude):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise _malformed("location")
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # type: ignore[operator]
-        raise _malformed("location")
-    return float(latitude), float(longitude)  # type: ignore[arg-type]
+    return (_coordinate(getattr(location, "latitude", None), 90),
+            _coordinate(getattr(location, "longitude", None), 180))
 
 
 def _optional_text(raw: object, max_chars: int) -> str | None:
@@ -412,6 +419,9 @@ class TelegramInput(InputChannel):
                            "TELEGRAM_MODE=polling")
         else:
             logger.info("telegram channel is on (%s)", self.mode)
+        if self.token and self.secret and not _SECRET_TOKEN.fullmatch(self.secret):
+            logger.warning("telegram channel: TELEGRAM_WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and - (1-256 "
+                           "characters): Telegram's setWebhook refuses it, so no update will carry it")
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         webhook = Blueprint("telegram_webhook", __name__)
@@ -481,24 +491,36 @@ class TelegramInput(InputChannel):
         try:
             incoming = read_update(update, self.max_chars)
         except InboundTextError as exc:
+            chat = update.effective_chat
+            if exc.reason == "too_long" and chat is not None:
+                # Telegram resends an update it gets a 4xx for and holds the chat's next ones meanwhile: answer 200
+                # and ask the person to write in shorter parts instead of stalling their chat.
+                message = update.effective_message
+                language = language_of((message.text or message.caption or "")[:300] if message else None)
+                await TelegramOutput(self.bots, chat.id).send(notice("too_long", language), None)
+                return 200, "too_long"
             return (413 if exc.reason == "too_long" else 400), exc.reason
         if incoming is None:
             return 200, "ignored"
         if incoming.callback_query_id:
             await self._answer_callback(incoming.callback_query_id)
-        if not incoming.admit:
-            return 200, "ignored"
+        if not incoming.admit or (incoming.chat_type != _PRIVATE and not incoming.text):
+            return 200, "ignored"  # in a group only an NGO's written command ("OK CODE") matters
         loop = asyncio.get_running_loop()
         address = str(incoming.chat_id)
-        if incoming.kind == "callback" or incoming.chat_type != _PRIVATE:
-            # Buttons are only on our forwards to NGOs, and groups matter only when they are an NGO's chat.
-            if not await loop.run_in_executor(None, is_registered_ngo, "telegram", address):
-                logger.info("telegram: %s from a chat that is not an NGO's: ignored", incoming.kind)
-                return 200, "ignored"
         inbound = Inbound(channel="telegram", input_channel=self.name(), address=address,
                           provider_id=str(incoming.update_id), text=incoming.text, location=incoming.location,
                           media=incoming.media)
-        decision = await loop.run_in_executor(None, admit, inbound)
+        try:
+            if incoming.kind == "callback" or incoming.chat_type != _PRIVATE:
+                # Buttons are only on our forwards to NGOs, and groups matter only when they are an NGO's chat.
+                if not await loop.run_in_executor(None, is_registered_ngo, "telegram", address):
+                    logger.info("telegram: %s from a chat that is not an NGO's: ignored", incoming.kind)
+                    return 200, "ignored"
+            decision = await loop.run_in_executor(None, admit, inbound)
+        except Exception as exc:  # the store is down: Telegram retries the update (the gate did not keep its id)
+            logger.error("telegram: update not admitted: %s", type(exc).__name__)
+            return 503, "unavailable"
         logger.info("telegram: %s -> %s", incoming.kind, decision.action)
         output = TelegramOutput(self.bots, incoming.chat_id)
         if decision.action != "dialogue":
@@ -510,10 +532,15 @@ class TelegramInput(InputChannel):
         try:
             await on_new_message(UserMessage(decision.text, output, decision.conversation_id,
                                              input_channel=self.name(), metadata=decision.metadata))
-        except Exception as exc:
-            # The gate has recorded the update, so Telegram's retry would be dropped as a duplicate anyway; the 500
-            # shows in getWebhookInfo's last_error for whoever watches the deployment.
+        except Exception as exc:  # logged by type only: Rasa's messages may quote the person's text
             logger.error("telegram: the dialogue failed on a message: %s", type(exc).__name__)
+            # Forget the update id so Telegram's retry is processed rather than dropped as a duplicate, and tell
+            # the person now (with the helplines): the retry may take a while, or fail again.
+            try:
+                await loop.run_in_executor(None, release, inbound)
+            except Exception as release_error:
+                logger.error("telegram: could not release the update: %s", type(release_error).__name__)
+            await output.send(notice("error", language_of(incoming.text)), None)
             return 500, "dialogue_failed"
         return 200, "dialogue"
 
@@ -557,10 +584,12 @@ class TelegramInput(InputChannel):
 
     async def _poll(self, on_new_message: OnNewMessage) -> None:
         """Long-poll getUpdates and feed each update through `handle_update`. An update is confirmed (the next
-        offset) once handled; one cut off by a stop comes again and the gate drops it if it was already admitted.
+        offset) once handled; one cut off by a stop comes again and the gate drops it if it was already admitted;
+        one the store or the dialogue could not handle (5xx) is left unconfirmed and comes again after a pause.
         Errors back off (1 s doubling to a minute) and never end the loop: only cancellation does."""
         offset: int | None = None
-        failures = 0
+        failures = 0  # getUpdates calls failed in a row
+        unhandled = 0  # times in a row the first unconfirmed update could not be handled
         webhook_deleted = False
         logger.info("telegram: polling for updates")
         while True:
@@ -584,14 +613,20 @@ class TelegramInput(InputChannel):
                 await asyncio.sleep(delay)
                 continue
             for update in updates:
-                update_id = update.update_id
-                offset = update_id + 1 if isinstance(update_id, int) else offset
                 try:
-                    await self.handle_update(update, on_new_message)
+                    status, _ = await self.handle_update(update, on_new_message)
                 except asyncio.CancelledError:
                     raise
-                except Exception as exc:  # one bad update must not stop the others
+                except Exception as exc:  # a bug on one update must not stop the others
                     logger.error("telegram: an update could not be handled: %s", type(exc).__name__)
+                    status = 400
+                if status >= 500:
+                    # Not handled (store or dialogue down): leave it unconfirmed, so getUpdates gives it again.
+                    unhandled += 1
+                    await asyncio.sleep(min(POLL_BACKOFF_MAX_SECONDS, 2.0 ** (unhandled - 1)))
+                    break
+                unhandled = 0
+                offset = update.update_id + 1
 
 
 def _answer(status: int, outcome: str, detail: str | None = None) -> HTTPResponse:

@@ -263,7 +263,7 @@ _CHAT_ID = re.compile(r"-?\d+")
 def telegram_bot(token: str, api_base: str | None = None, timeout: float = 10, pool_size: int = 4) -> Bot:
     """A python-telegram-bot `Bot` for `api_base` (the server root, like TELEGRAM_API; a proxy or the tests' fake),
     shared by this sender and the Telegram input channel so both reach the same server the same way. Its HTTP pool
-    belongs to the event loop it is first used on. Quiets httpx, whose INFO request lines carry the token."""
+    belongs to the event loop it is first used on. Quiets the loggers that would write the token or messages."""
     root = (api_base or TELEGRAM_API).rstrip("/")
     base_url = root if root.endswith("/bot") else root + "/bot"  # PTB appends the token to base_url
     t = float(timeout)
@@ -274,6 +274,11 @@ def telegram_bot(token: str, api_base: str | None = None, timeout: float = 10, p
         )
 
     quiet_http_logs()
+    # PTB logs its base URL (it holds the token) and every call's parameters (chat ids, text) at DEBUG, which
+    # `rasa run --debug` turns on for everything: keep it at INFO unless an operator set a level for it on purpose.
+    ptb_logger = logging.getLogger("telegram")
+    if ptb_logger.level == logging.NOTSET:
+        ptb_logger.setLevel(logging.INFO)
     return Bot(token, base_url=base_url, request=request(), get_updates_request=request())
 
 
