@@ -151,9 +151,8 @@ class ActionRecordCallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        request_id = contacts.record_callback_request(
-            sender_channel(tracker), tracker.sender_id, tracker.get_slot("language")
-        )
+        channel, address = contacts.reach(sender_channel(tracker), tracker.sender_id)
+        request_id = contacts.record_callback_request(channel, address, tracker.get_slot("language"))
         logger.info("call-back request %s recorded", request_id)
         return []
 
@@ -167,7 +166,8 @@ class ActionOptOut(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        contacts.set_opted_out(sender_channel(tracker), tracker.sender_id, True, tracker.get_slot("language"))
+        channel, address = contacts.reach(sender_channel(tracker), tracker.sender_id)
+        contacts.set_opted_out(channel, address, True, tracker.get_slot("language"))
         return [SlotSet("opted_out", True)]
 
 

@@ -79,3 +79,9 @@ def test_a_correction_overwrites_an_earlier_answer(store_url: str) -> None:
                            "hi-Latn")
     assert turn.slots["report_district"] == "Nawada"
     assert drafts.load_draft("sms", SENDER)[1]["district"] == "Nawada"
+
+
+def test_zero_brings_the_menu_back_even_in_a_report(store_url: str) -> None:
+    start_report("recruitment", "Gaya me dalal aaya hai", "sms", SENDER, "hi-Latn")
+    turn = continue_report("0", "choose_option", 1.0, "place", "recruitment", 0, "sms", SENDER, "hi-Latn")
+    assert turn.reject and turn.menu_choice == "report_leave"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.menu import parse_option_number
 from bot.reports import drafts
 from bot.reports.intake import UNKNOWN, Intake, read_intake
 
@@ -149,6 +150,9 @@ def continue_report(text: str, intent: str | None, confidence: float, asked: str
     fields: dict[str, Any] = stored[1] if stored else {"channel": channel, "sender": sender}
     fields["language"] = language or fields.get("language")
     free_text = asked in ("place", "what", "children", "destination", "transport", "agent")
+    if parse_option_number(text) == 0:  # "0 always brings the menu back", in a report too
+        drafts.save_draft(channel, sender, kind, fields)
+        return ReportTurn(menu_choice="report_leave", reject=True)
     intake = read_intake(text, asked, kind)
     if intake.stop:
         drafts.save_draft(channel, sender, kind, fields)
