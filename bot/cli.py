@@ -92,6 +92,17 @@ def _reports_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deliveries(_: argparse.Namespace) -> int:
+    from bot.store.inbound import recent_failures, status_counts
+
+    counts = status_counts()
+    print("provider statuses of sent messages: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                                                    or "none recorded (status callbacks need HELPLINE_PUBLIC_URL)"))
+    for when, channel, provider_id, error_code in recent_failures():
+        print(f"{when:%Y-%m-%d %H:%M}\t{channel}\t{provider_id}\terror {error_code or '-'}")
+    return 0
+
+
 def _worker(args: argparse.Namespace) -> int:
     from bot.reports.runner import run_worker
 
@@ -126,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     show = reports.add_parser("show", help="one report in full: details, forwards, audit trail")
     show.add_argument("code")
     show.set_defaults(handler=_reports_show)
+    commands.add_parser("deliveries", help="delivery statuses reported by Twilio, latest failures").set_defaults(
+        handler=_deliveries)
     worker = commands.add_parser("worker", help="run the delivery worker (sends forwards, escalates)")
     worker.add_argument("--once", action="store_true", help="one pass, then exit")
     worker.set_defaults(handler=_worker)

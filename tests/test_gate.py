@@ -116,3 +116,14 @@ def test_notices_exist_in_every_language_fit_two_sms_and_quote_only_helplines(na
     for text in NOTICES[name].values():
         assert segments(text) <= 2
         assert set(re.findall(r"\d{3,}", text)) <= {"112", "1098", "139"}
+
+
+def test_provider_statuses_are_kept_and_failures_listed(store_url: str) -> None:
+    from bot.store.inbound import recent_failures, record_status, status_counts
+
+    record_status("SM" + "1" * 32, "sms", "sent", None)
+    record_status("SM" + "1" * 32, "sms", "delivered", None)  # the latest status wins
+    record_status("SM" + "2" * 32, "whatsapp", "undelivered", "63016")
+    assert status_counts() == {"delivered": 1, "undelivered": 1}
+    [(_, channel, sid, code)] = recent_failures()
+    assert (channel, sid, code) == ("whatsapp", "SM" + "2" * 32, "63016")

@@ -52,3 +52,22 @@ def status_of(provider_id: str) -> tuple[str, str | None] | None:
         query = select(OutboundStatus).where(OutboundStatus.provider_id == provider_id)
         row = session.execute(query).scalar_one_or_none()
         return (row.status, row.error_code) if row else None
+
+
+def status_counts() -> dict[str, int]:
+    """How many of our sent messages the providers last reported in each status (for operators)."""
+    from sqlalchemy import func
+
+    with session_scope() as session:
+        rows = session.execute(select(OutboundStatus.status, func.count()).group_by(OutboundStatus.status)).all()
+        return {status: count for status, count in rows}
+
+
+def recent_failures(limit: int = 20) -> list[tuple[datetime, str, str, str | None]]:
+    """(when, channel, provider id, error code) of the latest failed/undelivered messages; no addresses kept."""
+    with session_scope() as session:
+        rows = session.execute(
+            select(OutboundStatus).where(OutboundStatus.status.in_(("failed", "undelivered")))
+            .order_by(OutboundStatus.updated_at.desc()).limit(limit)
+        ).scalars()
+        return [(row.updated_at, row.channel, row.provider_id, row.error_code) for row in rows]
