@@ -10,7 +10,9 @@ from bot.nlu.emergency_cues import EmergencyCueClassifier, has_emergency_cue
     "text",
     ["BACHAO", "please save my son they took him", "मेरे बच्चे को बचाओ", "आपातकाल", "wo log usko maar rahe hain",
      "हमरा लइका के मारत बाड़े", "seth ne kamre me band karke rakha hai", "SOS", "my brother is locked inside a room",
-     "बच्चा कैद है जयपुर में", "बचा लीं हो"],
+     "बच्चा कैद है जयपुर में", "बचा लीं हो", "they tied up the boys in the back room", "my son is unconscious",
+     "मालिक ने लड़के को बाँध के रखा है", "बिटवा बेहोस पड़ल बा", "do gunde aaye hai bachche ko le jane",
+     "jaldi police bhejo dhaba par", "main station ke peeche chhupa hu", "ओकरा के घसीट के ले गइल"],
 )
 def test_strong_cues_are_caught(text: str) -> None:
     assert has_emergency_cue(text)
@@ -20,7 +22,8 @@ def test_strong_cues_are_caught(text: str) -> None:
     "text",
     ["mera beta 12 saal ka hai", "muavza kab milega", "school me dakhila", "the school is closed", "bandar",
      "bachat khata khulwana hai",
-     "beti ka case bina bataye band kar diya", "बचत खाता", "helpline number", "kaidi", "स्कूल बंद है", "hamlet"],
+     "beti ka case bina bataye band kar diya", "बचत खाता", "helpline number", "kaidi", "स्कूल बंद है", "hamlet",
+     "police ne FIR nahi likhi", "baandhkar", "band gaadi", "बंधुआ मजदूरी का पैसा"],
 )
 def test_ordinary_messages_are_left_alone(text: str) -> None:
     assert not has_emergency_cue(text)
