@@ -85,3 +85,17 @@ def test_zero_brings_the_menu_back_even_in_a_report(store_url: str) -> None:
     start_report("recruitment", "Gaya me dalal aaya hai", "sms", SENDER, "hi-Latn")
     turn = continue_report("0", "choose_option", 1.0, "place", "recruitment", 0, "sms", SENDER, "hi-Latn")
     assert turn.reject and turn.menu_choice == "report_leave"
+
+
+def test_a_late_answer_that_mentions_school_is_still_an_answer(store_url: str) -> None:
+    start_report("missing", "meri beti kal se ghar nahi aayi", "sms", SENDER, "hi-Latn")
+    turn = continue_report("kal subah school gayi thi, neeli dress", "ask_school_enrolment", 0.97, "children",
+                           "missing", 0, "sms", SENDER, "hi-Latn")
+    assert not turn.reject and turn.slots["report_children"] == "given"
+
+
+def test_a_real_question_about_school_leaves_the_report(store_url: str) -> None:
+    start_report("missing", "meri beti kal se ghar nahi aayi", "sms", SENDER, "hi-Latn")
+    turn = continue_report("school me dakhila kaise hoga", "ask_school_enrolment", 0.97, "place", "missing", 0, "sms",
+                           SENDER, "hi-Latn")
+    assert turn.reject and turn.menu_choice == "report_leave"

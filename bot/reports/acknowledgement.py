@@ -20,7 +20,7 @@ from bot.clock import Clock, SystemClock, as_utc
 from bot.crypto import encrypt, pseudonym
 from bot.reports.codes import find_any_code, is_valid
 from bot.reports.outbox import audit, enqueue_to_ngo
-from bot.reports.routing import chain_for
+from bot.reports.routing import NoRouteError, chain_for
 from bot.settings import get_settings
 from bot.store.db import session_scope
 from bot.store.models import Delivery, Ngo, NgoContact, Report
@@ -154,7 +154,10 @@ def escalate_due(clock: Clock | None = None) -> int:
                 continue
             if as_utc(report.ack_due_at) > now:
                 continue
-            chain = chain_for(session, report.district)
+            try:
+                chain = chain_for(session, report.district)
+            except NoRouteError:
+                continue  # no directory yet: route_unrouted sends it first
             next_level = level + 1
             timeout = settings.ack_timeout_urgent if report.urgent else settings.ack_timeout
             next_due: datetime | None = now + timeout if next_level < len(chain) else None

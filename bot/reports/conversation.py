@@ -9,6 +9,7 @@ form slot is set, Rasa's form rejects, and the rules take over. The answers them
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,8 +38,15 @@ REPORT_INTENTS = {"report_recruitment": "recruitment", "report_missing_child": "
 # Messages with these intents leave the report (it is sent with what it has, or dropped if it has nothing).
 SWITCH_INTENTS = {"ask_compensation", "ask_compensation_status", "ask_school_enrolment", "ask_case_status",
                   "request_human", "show_menu", "opt_out"}
-# Free-text questions accept almost anything as the answer; only a very confident other question leaves.
+# Free-text questions accept almost anything as the answer ("kal subah school gayi thi" answers "when was she last
+# seen?", whatever the classifier thinks of "school"); only a confident intent that is also phrased as a question or
+# a request leaves the report.
 FREE_TEXT_SWITCH_CONFIDENCE = 0.9
+_QUESTION_CUES = re.compile(
+    r"\?|\b(?:how|what|when|where|why|which|can i|tell me|kaise|kaisa|kya|kab|kahan|kitna|kitni|kaun|kyun|"
+    r"puchna|poochna|janna|jaanna|batao|bataiye|batayiye|chahiye|kaisan|kahiya|ka hoi|kaha)\b|"
+    r"कैसे|क्या|कब|कहाँ|कहां|कितना|कितनी|कौन|क्यों|पूछना|जानना|बताइए|बताओ|बताईं|चाहिए|कइसे|कहिया|कइसन|कोना|कतेक"
+)
 MAX_TRIES = 2  # a district or consent answer not understood twice becomes "unknown" / "anonymous"
 NOT_NEEDED = "na"
 STOPPED = "stopped"
@@ -162,10 +170,11 @@ def continue_report(text: str, intent: str | None, confidence: float, asked: str
         _merge(fields, intake, asked)
         drafts.save_draft(channel, sender, "emergency", fields)
         return ReportTurn({"report_kind": "emergency"}, reject=True)
+    leaving = not free_text or (confidence >= FREE_TEXT_SWITCH_CONFIDENCE and bool(_QUESTION_CUES.search(text.lower())))
     if intent == "change_language" and (not free_text or confidence >= FREE_TEXT_SWITCH_CONFIDENCE):
         drafts.save_draft(channel, sender, kind, fields)
         return ReportTurn(reject=True)  # the rules switch the language and resume the form
-    if intent in SWITCH_INTENTS and (not free_text or confidence >= FREE_TEXT_SWITCH_CONFIDENCE):
+    if intent in SWITCH_INTENTS and leaving:
         drafts.save_draft(channel, sender, kind, fields)
         return ReportTurn(menu_choice="report_leave", reject=True)
     filled = _merge(fields, intake, asked)

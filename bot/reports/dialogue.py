@@ -43,7 +43,7 @@ def district_for_reply(name: str | None, language: str | None) -> str | None:
 
 
 def _sent_reply(report: SubmittedReport, language: str | None) -> Reply:
-    if report.district is None:
+    if report.district is None or report.first_ngo is None:
         return Reply("utter_report_sent_state", {"code": report.code})
     return Reply("utter_report_sent", {"code": report.code, "district": district_for_reply(report.district, language)})
 

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock, SystemClock
 from bot.crypto import encrypt, pseudonym
 from bot.gazetteer import load_gazetteer
 from bot.reports.codes import is_valid, new_code
 from bot.reports.outbox import audit, enqueue_to_ngo
-from bot.reports.routing import chain_for, corridor_ngo
+from bot.reports.routing import NoRouteError, chain_for, corridor_ngo
 from bot.settings import get_settings
 from bot.store import contacts
 from bot.store.db import session_scope
@@ -40,7 +42,7 @@ class DraftAlreadySubmitted(RuntimeError):
 class SubmittedReport:
     code: str
     district: str | None  # None: routed to the state-level contact
-    first_ngo: str  # the NGO's name (for the coordinator; the reporter is told the district)
+    first_ngo: str | None  # the NGO's name (None: kept until an NGO directory exists)
 
 
 def _district(name: Any) -> tuple[str | None, str | None]:
@@ -98,20 +100,46 @@ def submit_report(kind: str, fields: dict[str, Any], channel: str, sender: str, 
                 session.flush()
                 audit(session, report, "reporter", "received",
                       f"kind={kind} district={district or 'unknown'} urgent={urgent} via {channel}", now)
-                chain = chain_for(session, district)
-                enqueue_to_ngo(session, report, chain[0], "forward", 0, now)
-                if kind in ("recruitment", "emergency", "missing"):
-                    corridor = corridor_ngo(session, district, destination)
-                    if corridor is not None:
-                        enqueue_to_ngo(session, report, corridor, "corridor", 0, now)
+                first_ngo = route_report(session, report, now)
                 if draft_key is not None:
                     deleted = session.execute(delete(ReportDraft).where(ReportDraft.conversation_key == draft_key))
                     if deleted.rowcount != 1:
                         raise DraftAlreadySubmitted("this draft was submitted by someone else meanwhile")
-                return SubmittedReport(code, district, chain[0].name)
+                return SubmittedReport(code, district, first_ngo)
         except IntegrityError:  # two replicas drew the same code at the same moment: draw again
             continue
     raise RuntimeError("could not allocate a report code")
+
+
+def route_report(session: Session, report: Report, now: datetime) -> str | None:
+    """Queue the first forward (and the corridor alert) of a report; returns the first NGO's name. Without an NGO
+    directory the report is still kept — nothing is lost — and `route_unrouted` sends it once a directory exists."""
+    try:
+        chain = chain_for(session, report.district)
+    except NoRouteError:
+        audit(session, report, "helpline", "unrouted", "no NGO directory yet", now)
+        return None
+    enqueue_to_ngo(session, report, chain[0], "forward", 0, now)
+    corridor = corridor_ngo(session, report.district, report.destination_district)
+    if corridor is not None:
+        enqueue_to_ngo(session, report, corridor, "corridor", 0, now)
+    return chain[0].name
+
+
+def route_unrouted(clock: Clock | None = None) -> int:
+    """Route reports that arrived before any NGO directory was imported; returns how many were routed."""
+    now = (clock or SystemClock()).now()
+    routed = 0
+    with session_scope() as session:
+        waiting = session.execute(
+            select(Report).where(Report.status == "received", ~Report.deliveries.any())
+        ).scalars().all()
+        for report in waiting:
+            if route_report(session, report, now) is not None:
+                report.ack_due_at = now + (get_settings().ack_timeout_urgent if report.urgent
+                                           else get_settings().ack_timeout)
+                routed += 1
+    return routed
 
 
 def report_status(code: str) -> str | None:

@@ -24,7 +24,7 @@ from bot.reports.acknowledgement import escalate_due
 from bot.reports.dialogue import submit_abandoned_drafts
 from bot.reports.forward import compose_forward
 from bot.reports.outbox import audit, enqueue_to_ngo
-from bot.reports.service import details_of
+from bot.reports.service import details_of, route_unrouted
 from bot.settings import get_settings
 from bot.store import contacts
 from bot.store.db import session_scope
@@ -58,6 +58,7 @@ class DeliveryWorker:
     # -- one pass -----------------------------------------------------------------------------------------------
     def run_once(self) -> int:
         """Escalate what is overdue, recover interrupted sends, send what is due. Returns messages sent."""
+        route_unrouted(self.clock)
         escalate_due(self.clock)
         submit_abandoned_drafts(self.clock)
         now = self.clock.now()
