@@ -10,7 +10,7 @@ from bot.reports.service import SubmittedReport, submit_report
 
 # Fictitious reporters: Twilio test numbers only.
 REPORTER = "+15005550006"
-AGENT_PHONE = "+919876543210"  # the shape of an Indian mobile number; fictitious
+AGENT_PHONE = "+919999999999"  # the shape of an Indian mobile number; fictitious
 SECRET_TEXT = "Dalal Ramesh Kumar ne Rampur gaon me teen bachchon ko 5000 advance diya"
 
 

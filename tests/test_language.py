@@ -184,7 +184,7 @@ LOOKALIKES = [
     ("thekedar got bail", "en"),
 ]
 
-NO_LANGUAGE = ["1", "२", "👍", "...", "", "   ", "🙏🙏", "9876543210", "१२", "?!"]
+NO_LANGUAGE = ["1", "२", "👍", "...", "", "   ", "🙏🙏", "9999999999", "१२", "?!"]
 
 REQUESTS = [
     ("Hindi mein baat karo", "hi"),

@@ -110,7 +110,7 @@ def test_hindi_recruitment_tip_off_reaches_the_district_ngo_and_the_jaipur_end(r
         rig, sender,
         "गया जिले के रामपुर गाँव में एक दलाल 5000 रुपये एडवांस देकर तीन बच्चों को जयपुर ले जा रहा है",
         {"place": "रामपुर", "what": "कल शाम दलाल आया था", "children": "तीन बच्चे, 12 और 14 साल",
-         "destination": "जयपुर", "transport": "ट्रेन 12394", "agent": "लंबा आदमी काला बैग, नंबर 98765 43210",
+         "destination": "जयपुर", "transport": "ट्रेन 12394", "agent": "लंबा आदमी काला बैग, नंबर 99999 99999",
          "district": "गया", "contact": "1"},
     )
     assert "district" not in asked and "destination" not in asked  # already in the first message

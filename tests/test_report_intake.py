@@ -2,7 +2,7 @@
 
 Messages are written the way families, teachers and volunteers on the Bihar-Jaipur corridor type them on cheap phones:
 Hindi (Devanagari), Hindi in Latin letters, English, Bhojpuri and Maithili in both scripts, with typos, without
-punctuation and in mixed scripts. Every name, village and phone number here is made up (98765 43210 style).
+punctuation and in mixed scripts. Every name, village and phone number here is made up (99999 99999 style).
 
 Each case lists every field the reader must set; all other fields must stay empty. `SAME` stands for the message
 itself (whitespace-collapsed), which is what a free-text answer holds.
@@ -27,7 +27,7 @@ from bot.reports.intake import (
 )
 
 SAME = object()  # "the whole message" (trimmed and whitespace-collapsed)
-AGENT = "+919876543210"  # the made-up agent number used throughout
+AGENT = "+919999999999"  # the made-up agent number used throughout
 
 
 def _check(text: str, asked: str | None, kind: str, expected: dict[str, Any]) -> None:
@@ -128,12 +128,12 @@ FIRST_MESSAGES = [
         "rajasthan-seth-bihar-origin",
     ),
     case(
-        "dalal ka number 98765 43210 hai, Muzaffarpur se 5 ladke bus se Delhi le gaya",
+        "dalal ka number 99999 99999 hai, Muzaffarpur se 5 ladke bus se Delhi le gaya",
         {"district": "Muzaffarpur", "district_state": "Bihar", "what": SAME, "children": kids(5),
          "destination": "Delhi", "transport": "bus", "agent_phone": AGENT},
         "agent-number-delhi-bus",
     ),
-    case("mera number 98765 43210 hai, dalal gaon me aaya hai", {"what": SAME}, "reporter-number-is-not-agent"),
+    case("mera number 99999 99999 hai, dalal gaon me aaya hai", {"what": SAME}, "reporter-number-is-not-agent"),
     case("mera beta gayab hai", {"what": SAME}, "missing-short-description", kind="missing"),
     case(
         "Rampur se 12 saal ka ladka ravivar se gayab hai",
@@ -363,7 +363,7 @@ def test_contact_answer(text: str, choice: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [pytest.param("4", id="number-out-of-range"), pytest.param("kal bataenge", id="not-an-answer"),
-     pytest.param("pata nahi", id="dont-know-is-not-consent"), pytest.param("98765 43210", id="a-phone-number")],
+     pytest.param("pata nahi", id="dont-know-is-not-consent"), pytest.param("99999 99999", id="a-phone-number")],
 )
 def test_contact_not_understood(text: str) -> None:
     _check(text, "contact", "missing", {"unreadable": True})
@@ -430,7 +430,7 @@ TRANSPORT_ANSWERS = [
     ),
     case("10000 advance diya hai, jaipur bhejega", {"what": SAME, "destination": "Jaipur"},
          "five-digit-money-is-not-a-train"),
-    case("12 saal ke 3 ladke, thekedar 9876543210", {"what": SAME, "children": kids(3, 12), "agent_phone": AGENT},
+    case("12 saal ke 3 ladke, thekedar 9999999999", {"what": SAME, "children": kids(3, 12), "agent_phone": AGENT},
          "ages-counts-and-phone-apart"),
 ]
 
@@ -442,23 +442,23 @@ def test_transport(text: str, asked: str | None, kind: str, expected: dict[str, 
 
 # ----------------------------------------------------------------------------------------- agent and phone numbers
 AGENT_ANSWERS = [
-    case("lamba aadmi, kala chashma, 98765 43210", {"agent": SAME, "agent_phone": AGENT}, "description-and-number",
+    case("lamba aadmi, kala chashma, 99999 99999", {"agent": SAME, "agent_phone": AGENT}, "description-and-number",
          asked="agent"),
-    case("+91-98765-43210", {"agent": SAME, "agent_phone": AGENT}, "plus-91-with-dashes", asked="agent"),
-    case("919876543210", {"agent": SAME, "agent_phone": AGENT}, "twelve-digits-with-91", asked="agent"),
-    case("09876543210", {"agent": SAME, "agent_phone": AGENT}, "leading-zero", asked="agent"),
-    case("98 765 432 10", {"agent": SAME, "agent_phone": AGENT}, "spaces-inside", asked="agent"),
-    case("आदमी का नंबर ९८७६५ ४३२१०", {"agent": SAME, "agent_phone": AGENT}, "devanagari-digits", asked="agent"),
-    case("uska number 98765 43210", {"agent": SAME, "agent_phone": AGENT}, "uska-number", asked="agent"),
-    case("mera number 98765 43210 hai, dalal ka pata nahi", {"agent": SAME}, "reporter-number-not-agent",
+    case("+91-99999-99999", {"agent": SAME, "agent_phone": AGENT}, "plus-91-with-dashes", asked="agent"),
+    case("919999999999", {"agent": SAME, "agent_phone": AGENT}, "twelve-digits-with-91", asked="agent"),
+    case("09999999999", {"agent": SAME, "agent_phone": AGENT}, "leading-zero", asked="agent"),
+    case("99 999 999 99", {"agent": SAME, "agent_phone": AGENT}, "spaces-inside", asked="agent"),
+    case("आदमी का नंबर ९९९९९ ९९९९९", {"agent": SAME, "agent_phone": AGENT}, "devanagari-digits", asked="agent"),
+    case("uska number 99999 99999", {"agent": SAME, "agent_phone": AGENT}, "uska-number", asked="agent"),
+    case("mera number 99999 99999 hai, dalal ka pata nahi", {"agent": SAME}, "reporter-number-not-agent",
          asked="agent"),
-    case("9876543210 ye mera number hai", {"agent": SAME}, "reporter-number-after", asked="agent"),
+    case("9999999999 ye mera number hai", {"agent": SAME}, "reporter-number-after", asked="agent"),
     case("12345 67890", {"agent": SAME}, "not-a-mobile-starts-with-1", asked="agent"),
-    case("987654321", {"agent": SAME}, "nine-digits", asked="agent"),
-    case("98765432101", {"agent": SAME}, "eleven-digits", asked="agent"),
+    case("999999999", {"agent": SAME}, "nine-digits", asked="agent"),
+    case("99999999991", {"agent": SAME}, "eleven-digits", asked="agent"),
     case("1098", {"agent": SAME}, "childline-number", asked="agent"),
     case(
-        "1098 pe call kiya tha, dalal ka number 0 98765-43210",
+        "1098 pe call kiya tha, dalal ka number 0 99999-99999",
         {"agent": SAME, "agent_phone": AGENT},
         "childline-then-agent",
         asked="agent",
@@ -467,23 +467,23 @@ AGENT_ANSWERS = [
     case("dalal ka naam nahi pata", {"agent": UNKNOWN}, "dont-know-name", asked="agent"),
     case("naam nahi bataunga", {"agent": UNKNOWN}, "refusing-one-detail-is-a-skip", asked="agent"),
     case(
-        "mera beta dalal ke saath gaya, dalal ka no. +91 98765 43210",
+        "mera beta dalal ke saath gaya, dalal ka no. +91 99999 99999",
         {"what": SAME, "agent_phone": AGENT},
         "agent-number-in-first-message",
         kind="missing",
     ),
-    case("call me on 98765 43210, agent came to village", {"what": SAME}, "english-call-me"),
-    case("thekedar ka mobile 9876543210 aur mera 9123456780", {"what": SAME, "agent_phone": AGENT},
+    case("call me on 99999 99999, agent came to village", {"what": SAME}, "english-call-me"),
+    case("thekedar ka mobile 9999999999 aur mera 9123456780", {"what": SAME, "agent_phone": AGENT},
          "agent-and-reporter-numbers"),
-    case("is number pe call karo 98765 43210, dalal aaya tha", {"what": SAME}, "this-number-is-the-reporters"),
-    case("my number is 91234 56789 and the agent's is 98765 43210", {"what": SAME, "agent_phone": AGENT},
+    case("is number pe call karo 99999 99999, dalal aaya tha", {"what": SAME}, "this-number-is-the-reporters"),
+    case("my number is 91234 56789 and the agent's is 99999 99999", {"what": SAME, "agent_phone": AGENT},
          "english-reporter-then-agent"),
     case("dalal ne 1098 pe call karne se mana kiya, 112 pe bhi nahi", {"what": SAME},
          "helpline-numbers-are-not-phones"),
-    case("beta ka number 98765 43210 hai, 3 din se band", {"what": SAME}, "childs-number-without-agent-word",
+    case("beta ka number 99999 99999 hai, 3 din se band", {"what": SAME}, "childs-number-without-agent-word",
          kind="missing"),
-    case("dalal aaya tha. 98765 43210 pe call karo", {"what": SAME}, "number-in-next-sentence-is-not-agents"),
-    case("dalal ka no. 98765 43210", {"what": SAME, "agent_phone": AGENT}, "no-dot-does-not-end-the-sentence"),
+    case("dalal aaya tha. 99999 99999 pe call karo", {"what": SAME}, "number-in-next-sentence-is-not-agents"),
+    case("dalal ka no. 99999 99999", {"what": SAME, "agent_phone": AGENT}, "no-dot-does-not-end-the-sentence"),
 ]
 
 
@@ -526,7 +526,7 @@ CORRECTIONS = [
          asked="what", kind="missing"),
     case("sorry bus se gaye the", {"transport": "bus se gaye the", "correction": True},
          "transport-corrected-while-asked-what", asked="what"),
-    case("sorry, number 98765 43211 hai", {"agent": "number 98765 43211 hai", "agent_phone": "+919876543211",
+    case("sorry, number 99999 99999 hai", {"agent": "number 99999 99999 hai", "agent_phone": "+919999999999",
                                             "correction": True}, "agent-number-corrected", asked="agent"),
 ]
 
