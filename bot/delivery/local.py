@@ -21,7 +21,7 @@ class LocalSender:
 
     def send(self, channel: str, address: str, text: str, buttons: Sequence[Button] = ()) -> str:
         message_id = f"local-{uuid.uuid4().hex[:12]}"
-        logger.info("forward kept locally as %s via %s", message_id, channel)  # never the text or the address
+        logger.info("forward kept locally as %s via %s", message_id, channel)  # no content, no address
         return message_id
 
     def find_sent(self, channel: str, address: str, marker: str, since: datetime) -> str | None:
