@@ -23,7 +23,7 @@ help:
 	@echo "make shell   chat with the running helpline"
 	@echo "make test    ruff, rasa data validate, pytest, rasa test"
 	@echo "make eval    intent F1 per language on a held-out split, and district accuracy"
-	@echo "make bench   per-message timings (medians) and model memory"
+	@echo "make bench   per-message timings (medians), model memory, report delivery latency"
 
 $(BIN)/python:
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6): install python3.10 and retry"; exit 1; }
