@@ -16,36 +16,14 @@ from typing import Any
 
 import pytest
 import requests
-import yaml
 
 from bot.channels.telegram import SECRET_HEADER
 from tests.fakes.telegram import TEST_BOT_TOKEN, FakeTelegram
-from tests.servers import ROOT, Helpline, running_helpline
+from tests.replies import GREETINGS, answer, reply_text
+from tests.servers import Helpline, running_helpline
 
 SECRET = "e2e-webhook-secret_0123456789"
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 CHATS = {"en": 700000101, "hi": 700000102, "hi-Latn": 700000103, "bho": 700000104}  # fictitious private chats
-GREETINGS = {
-    "en": "hello, good evening",
-    "hi": "नमस्ते जी",
-    "hi-Latn": "namaste bhaiya kaise ho aap",
-    "bho": "प्रणाम, का हाल बा रउआ के",
-}
-
-
-def reply_text(response: str, language: str) -> str:
-    """The text of a response in one language, as written in domain.yml."""
-    for variant in DOMAIN["responses"][response]:
-        condition = variant.get("condition")
-        if (condition[0]["value"] if condition else "en") == language:
-            return variant["text"]
-    raise KeyError((response, language))
-
-
-def answer(topic: str, language: str) -> list[str]:
-    from bot.answers import answer_texts
-
-    return answer_texts(topic, language, {})
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,8 @@ from twilio.request_validator import RequestValidator
 from bot.crypto import pseudonym
 from tests.conftest import _reset_caches
 from tests.fakes.twilio import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, FakeTwilio
+from tests.replies import GREETINGS, answer, reply_text
 from tests.servers import Helpline, running_helpline
-from tests.test_conversation import GREETINGS, answer, reply_text
 
 HELPLINE = "+15005550006"  # our Twilio number (Twilio's "valid From" test number)
 LANGUAGES = ["en", "hi", "hi-Latn", "bho"]

@@ -13,20 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-import yaml
 
-from tests.servers import ROOT, Helpline, running_helpline
-
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-
-
-def reply_text(response: str, language: str) -> str:
-    """The text of a response in one language, as written in domain.yml."""
-    for variant in DOMAIN["responses"][response]:
-        condition = variant.get("condition")
-        if (condition[0]["value"] if condition else "en") == language:
-            return variant["text"]
-    raise KeyError((response, language))
+from tests.replies import GREETINGS, answer, reply_text
+from tests.servers import Helpline, running_helpline
 
 
 @pytest.fixture(scope="module")
@@ -35,23 +24,10 @@ def helpline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Helpline]:
         yield servers
 
 
-def answer(topic: str, language: str, **context: str) -> list[str]:
-    """The fact messages the assistant must send for a topic (bot/data/facts.yml)."""
-    from bot.answers import answer_texts
-
-    return answer_texts(topic, language, context)
-
-
 def new_sender() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
 
 
-GREETINGS = {
-    "en": "hello, good evening",
-    "hi": "नमस्ते जी",
-    "hi-Latn": "namaste bhaiya kaise ho aap",
-    "bho": "प्रणाम, का हाल बा रउआ के",
-}
 EMERGENCIES = {
     "en": "help my son is locked in a factory and they are beating him",
     "hi": "मेरे बेटे को कारखाने में बंद करके पीट रहे हैं बचाओ",
