@@ -44,10 +44,10 @@ def topic_for(menu_choice: str | None, intent: str | None) -> str | None:
 CASE_TOPICS = {"compensation_status", "case"}
 
 _CASE_LINE = {
-    "en": "Your case {reference}: money - {compensation}; school - {school}.",
-    "hi": "आपका केस {reference}: पैसा - {compensation}; स्कूल - {school}।",
-    "hi-Latn": "Aapka case {reference}: paisa - {compensation}; school - {school}.",
-    "bho": "रउआ के केस {reference}: पइसा - {compensation}; स्कूल - {school}।",
+    "en": "Your case {reference}: money - {compensation}; school - {school}; next check-in - {next_check_in}.",
+    "hi": "आपका केस {reference}: पैसा - {compensation}; स्कूल - {school}; अगला चेक-इन - {next_check_in}।",
+    "hi-Latn": "Aapka case {reference}: paisa - {compensation}; school - {school}; agla check-in - {next_check_in}.",
+    "bho": "रउआ के केस {reference}: पइसा - {compensation}; स्कूल - {school}; अगिला चेक-इन - {next_check_in}।",
 }
 
 
@@ -58,6 +58,6 @@ def answer_texts(topic: str, language: str, context: dict[str, Any], case: CaseS
     if case is not None and topic in CASE_TOPICS:
         line = _CASE_LINE.get(language, _CASE_LINE["hi"])
         messages.append(line.format(reference=case.reference, compensation=case.compensation_stage,
-                                    school=case.school_stage))
+                                    school=case.school_stage, next_check_in=case.next_check_in or "-"))
     return messages + [fact.render(language) for fact in facts_for(topic, context)]
 

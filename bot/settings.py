@@ -65,6 +65,19 @@ class Settings:
     translator: str = "google"
     translate_service_url: str | None = None
     translate_timeout_seconds: float = 3.0
+    # Follow-up of returned children (bot/followup/): check-ins this long after the date of return ("1w", "3m"),
+    # sent only between these hours in India (IST), at `followup_send_hour` on the day they fall due.
+    followup_schedule: tuple[str, ...] = ("1w", "1m", "3m", "6m", "9m", "12m", "18m", "24m")
+    followup_hours: tuple[int, int] = (9, 19)
+    followup_send_hour: int = 10
+    # Unanswered check-ins are sent again this often, this many times, then the NGO is alerted.
+    followup_reminder_hours: float = 48.0
+    followup_reminders: int = 2
+    # A compensation claim not paid this many days after it was applied for (or after return) counts as late.
+    compensation_due_days: int = 90
+    # The Rasa server the follow-up worker starts check-in conversations on (its HTTP API, `--enable-api`).
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str | None = None
 
     @property
     def is_development(self) -> bool:
@@ -94,6 +107,32 @@ def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ConfigurationError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     return value
+
+
+def _schedule(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = _env(name)
+    if raw is None:
+        return default
+    items = tuple(item.strip().lower() for item in raw.split(",") if item.strip())
+    for item in items:
+        if len(item) < 2 or item[-1] not in "dwm" or not item[:-1].isdigit():
+            raise ConfigurationError(f"{name}: {item!r} is not like 1w, 3m or 10d")
+    if not items:
+        raise ConfigurationError(f"{name} must list at least one check-in")
+    return items
+
+
+def _hours(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        start, end = (int(part) for part in raw.split("-"))
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must look like 9-19 (hours in India)") from exc
+    if not 0 <= start < end <= 24:
+        raise ConfigurationError(f"{name} must be a daytime range like 9-19")
+    return start, end
 
 
 def _development_key(var_dir: Path) -> str:
@@ -159,6 +198,14 @@ def load_settings() -> Settings:
         translator=translator,
         translate_service_url=_env("HELPLINE_TRANSLATE_SERVICE_URL"),
         translate_timeout_seconds=_number("HELPLINE_TRANSLATE_TIMEOUT_SECONDS", 3),
+        followup_schedule=_schedule("HELPLINE_FOLLOWUP_SCHEDULE", Settings.followup_schedule),
+        followup_hours=_hours("HELPLINE_FOLLOWUP_HOURS", Settings.followup_hours),
+        followup_send_hour=int(_number("HELPLINE_FOLLOWUP_SEND_HOUR", 10)),
+        followup_reminder_hours=_number("HELPLINE_FOLLOWUP_REMINDER_HOURS", 48),
+        followup_reminders=int(_number("HELPLINE_FOLLOWUP_REMINDERS", 2)),
+        compensation_due_days=int(_number("HELPLINE_COMPENSATION_DUE_DAYS", 90)),
+        rasa_url=(_env("HELPLINE_RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
+        rasa_token=_env("HELPLINE_RASA_TOKEN"),
     )
 
 

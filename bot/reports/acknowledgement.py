@@ -128,6 +128,10 @@ def handle_ngo_message(channel: str, address: str, text: str, clock: Clock | Non
             report.status, report.acknowledged_at, report.acknowledged_by, report.ack_due_at = (
                 "acknowledged", now, ngo.id, None)
             audit(session, report, f"ngo:{ngo.key}", "acknowledged", f"via {channel}", now)
+            if report.kind == "enrolment" and report.case_id is not None:
+                from bot.followup.cases import confirm_enrolment  # follow-up builds on reports, not the reverse
+
+                confirm_enrolment(session, report.case_id, ngo, now)
             return _reply(ngo, "acknowledged", code=code, ngo=ngo.name)
         if report.status == "received":
             report.acknowledged_at, report.acknowledged_by = now, ngo.id

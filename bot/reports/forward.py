@@ -24,6 +24,18 @@ _LABELS: dict[str, dict[str, str]] = {
         "recruitment": "Recruitment tip-off",
         "missing": "Missing child",
         "emergency": "Emergency",
+        "alert": "Follow-up alert",
+        "enrolment": "Family asks to be followed up",
+        "case": "Case",
+        "source_followup": "Told by a followed-up family during a check-in",
+        "reason_away_from_home": "The child is not living at home",
+        "reason_agent_approach": "Someone offered the family work or an advance for the child",
+        "reason_not_in_school": "The child is not going to school",
+        "reason_compensation_late": "Compensation has not arrived past its due time",
+        "reason_no_reply": "No answer to a check-in after two reminders",
+        "reason_opted_out": "The family stopped the check-ins",
+        "reason_family_need": "The family asks for help",
+        "reason_enrolment": "Returned child's family agreed to check-ins; reply OK {code} to confirm the enrolment",
         "unknown_district": "district not known",
         "place": "Block/village",
         "children": "Children",
@@ -51,6 +63,18 @@ _LABELS: dict[str, dict[str, str]] = {
         "recruitment": "दलाल/भर्ती की सूचना",
         "missing": "लापता बच्चा",
         "emergency": "आपातकाल",
+        "alert": "फॉलो-अप चेतावनी",
+        "enrolment": "परिवार फॉलो-अप चाहता है",
+        "case": "केस",
+        "source_followup": "फॉलो-अप वाले परिवार ने चेक-इन में बताया",
+        "reason_away_from_home": "बच्चा घर पर नहीं रह रहा",
+        "reason_agent_approach": "किसी ने बच्चे के लिए काम या एडवांस की पेशकश की",
+        "reason_not_in_school": "बच्चा स्कूल नहीं जा रहा",
+        "reason_compensation_late": "मुआवज़ा तय समय के बाद भी नहीं मिला",
+        "reason_no_reply": "दो रिमाइंडर के बाद भी चेक-इन का जवाब नहीं",
+        "reason_opted_out": "परिवार ने चेक-इन बंद कर दिए",
+        "reason_family_need": "परिवार को मदद चाहिए",
+        "reason_enrolment": "लौटे बच्चे का परिवार चेक-इन के लिए राज़ी है; पुष्टि के लिए OK {code} लिखें",
         "unknown_district": "ज़िला पता नहीं",
         "place": "प्रखंड/गाँव",
         "children": "बच्चे",
@@ -122,6 +146,12 @@ def compose_forward(report: Report, details: dict[str, Any], ngo: Ngo, purpose: 
         lines.append(words["escalation"])
     where = _district_label(report.district, target) or words["unknown_district"]
     lines.append(f"{words[report.kind]} · {where}")
+    if details.get("case"):
+        lines.append(f"{words['case']}: {details['case']}")
+    if details.get("reason"):
+        lines.append(words[f"reason_{details['reason']}"].format(code=report.code))
+    if details.get("source") == "followup":
+        lines.append(words["source_followup"])
     if details.get("place"):
         lines += _free_text(words["place"], _clip(details["place"]), source, target, translator, words)
     children = []

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, event
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -110,7 +121,7 @@ class Report(Base):
 
     id = Column(Integer, primary_key=True)
     code = Column(String(16), nullable=False, unique=True)
-    kind = Column(String(16), nullable=False)  # recruitment | missing | emergency
+    kind = Column(String(16), nullable=False)  # recruitment | missing | emergency | alert | enrolment
     urgent = Column(Boolean, nullable=False, default=False)
     status = Column(String(16), nullable=False, default="received")  # received | acknowledged | closed
     district = Column(String(64), nullable=True, index=True)  # None: the reporter did not know / not found
@@ -130,6 +141,10 @@ class Report(Base):
     closed_at = Column(DateTime(timezone=True), nullable=True)
     close_note_encrypted = Column(LargeBinary, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # Follow-up (issue 6): alerts about a case and families' enrolment requests are reports too, so they travel
+    # through the same outbox, acknowledgement and escalation. `alert_key` makes raising one idempotent.
+    case_id = Column(Integer, ForeignKey("cases.id"), nullable=True, index=True)
+    alert_key = Column(String(64), nullable=True, unique=True)
 
     deliveries = relationship("Delivery", back_populates="report", order_by="Delivery.id")
 
@@ -223,3 +238,93 @@ class OutboundStatus(Base):
     status = Column(String(16), nullable=False)
     error_code = Column(String(16), nullable=True)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+# --- Follow-up of returned children (issue 6) ---------------------------------------------------------------------
+
+
+class FollowupCase(Base):
+    """A returned child's family, followed for two years. Names, address and place are encrypted; the columns in
+    clear are stages and dates the schedule, the alerts and the coordinators' counts need."""
+
+    __tablename__ = "cases"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), nullable=False, unique=True)
+    status = Column(String(16), nullable=False, default="active")  # pending | active | opted_out | closed
+    ngo_id = Column(Integer, ForeignKey("ngos.id"), nullable=True)  # the NGO that enrolled or confirmed it
+    contact_key = Column(String(64), nullable=False, index=True)  # pseudonym(channel, address) = conversation id
+    channel = Column(String(16), nullable=False)  # sms | whatsapp | telegram | rest
+    address_encrypted = Column(LargeBinary, nullable=False)
+    guardian_name_encrypted = Column(LargeBinary, nullable=True)
+    child_name_encrypted = Column(LargeBinary, nullable=True)
+    place_encrypted = Column(LargeBinary, nullable=True)  # block / village
+    language = Column(String(16), nullable=False, default="hi")
+    district = Column(String(64), nullable=True, index=True)
+    state = Column(String(64), nullable=True)
+    child_age = Column(Integer, nullable=True)
+    returned_on = Column(Date, nullable=False)
+    consent_at = Column(DateTime(timezone=True), nullable=False)
+    school_stage = Column(String(16), nullable=False, default="not_enrolled")
+    school_name_encrypted = Column(LargeBinary, nullable=True)
+    school_updated_on = Column(Date, nullable=True)
+    living_at_home = Column(Boolean, nullable=True)  # the family's last answer
+    money_reported_on = Column(Date, nullable=True)  # the family said money arrived (the NGO confirms per scheme)
+    opted_out_at = Column(DateTime(timezone=True), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+    claims = relationship("CompensationClaim", back_populates="case", order_by="CompensationClaim.id",
+                          cascade="all, delete-orphan")
+    checkins = relationship("CheckIn", back_populates="case", order_by="CheckIn.sequence",
+                            cascade="all, delete-orphan")
+    ngo = relationship("Ngo")
+
+
+class CompensationClaim(Base):
+    """One scheme's claim for a case: not_started | applied | sanctioned | paid, with the date of each step."""
+
+    __tablename__ = "compensation_claims"
+    __table_args__ = (UniqueConstraint("case_id", "scheme", name="uq_claim_scheme"),)
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    scheme = Column(String(32), nullable=False)
+    stage = Column(String(16), nullable=False, default="not_started")
+    applied_on = Column(Date, nullable=True)
+    sanctioned_on = Column(Date, nullable=True)
+    paid_on = Column(Date, nullable=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+    case = relationship("FollowupCase", back_populates="claims")
+
+
+class CheckIn(Base):
+    """One scheduled check-in: a row the follow-up worker fires, so nothing depends on a process staying up.
+
+    status: scheduled -> firing (claimed, lease) -> waiting (asked; reminders follow) -> answered | missed;
+    skipped (a later one was due too when the worker caught up after downtime); cancelled (opt-out, case closed).
+    `prompts` counts the times the question was really sent: the action that sends it records it, so a worker that
+    dies after asking Rasa does not ask again on restart.
+    """
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("case_id", "sequence", name="uq_checkin_sequence"),)
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    sequence = Column(Integer, nullable=False)
+    label = Column(String(8), nullable=False)  # "1w", "3m", ...
+    due_at = Column(DateTime(timezone=True), nullable=False)
+    status = Column(String(16), nullable=False, default="scheduled", index=True)
+    next_action_at = Column(DateTime(timezone=True), nullable=False, index=True)
+    lease_until = Column(DateTime(timezone=True), nullable=True)
+    sends = Column(Integer, nullable=False, default=0)  # times the worker asked Rasa to start it (1 + reminders)
+    prompts = Column(Integer, nullable=False, default=0)  # times the question actually went out
+    fired_at = Column(DateTime(timezone=True), nullable=True)
+    answered_at = Column(DateTime(timezone=True), nullable=True)
+    step = Column(Integer, nullable=False, default=0)  # the question being asked (bot.followup.questions)
+    answers_encrypted = Column(LargeBinary, nullable=True)  # JSON {question: answer}
+    last_error = Column(String(200), nullable=True)
+
+    case = relationship("FollowupCase", back_populates="checkins")

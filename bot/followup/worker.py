@@ -1,0 +1,180 @@
+"""The follow-up worker: fires due check-ins, sends reminders, and alerts the NGO when a family stops answering.
+
+Check-ins are rows (bot.store.models.CheckIn), so a stopped or restarted worker loses nothing. A check-in is claimed
+with a conditional UPDATE and a lease before Rasa is asked to start it (one worker wins, on SQLite and PostgreSQL),
+and the action that sends the question records that it went out (`prompts`). A worker that dies in between leaves a
+`firing` row whose lease runs out: if the question went out it becomes `waiting`, otherwise it is fired again — so
+nothing is sent twice and nothing is lost.
+
+Catch-up: after downtime, when several check-ins of one family are overdue, only the latest is sent (the others are
+marked `skipped`); a family is never sent a burst of stale questions. Nothing is sent outside daytime hours in India.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from bot.clock import Clock, SystemClock, as_utc
+from bot.crypto import decrypt
+from bot.followup.alerts import raise_alert
+from bot.followup.cases import cancel_open_checkins, conversation_id
+from bot.followup.schedule import is_daytime, next_daytime
+from bot.followup.starter import ConversationStarter, StartError
+from bot.settings import get_settings
+from bot.store.db import session_scope
+from bot.store.models import CheckIn, FollowupCase
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER = timedelta(minutes=10)  # Rasa was down: try again (still in daytime) after this
+
+
+class FollowupWorker:
+    def __init__(self, starter: ConversationStarter, clock: Clock | None = None, lease_seconds: float = 300.0,
+                 batch_size: int = 50) -> None:
+        self.starter = starter
+        self.clock = clock or SystemClock()
+        self.lease = timedelta(seconds=lease_seconds)
+        self.batch_size = batch_size
+        settings = get_settings()
+        self.reminder_after = timedelta(hours=settings.followup_reminder_hours)
+        self.reminders = settings.followup_reminders
+
+    # -- one pass -----------------------------------------------------------------------------------------------
+    def run_once(self) -> int:
+        """Recover interrupted firings, then (in daytime only) fire what is due. Returns conversations started."""
+        now = self.clock.now()
+        self.recover_interrupted(now)
+        if not is_daytime(now):
+            return 0
+        started = 0
+        for case_id in self._cases_with_work(now):
+            started += self._advance(case_id, now)
+        return started
+
+    def run_forever(self, stop: threading.Event, poll_seconds: float) -> None:
+        logger.info("follow-up worker started")
+        while not stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:  # a database or Rasa restart must not kill the worker; log the class only
+                logger.exception("follow-up pass failed; retrying")
+                busy = 0
+            if not busy:
+                stop.wait(poll_seconds)
+
+    # -- steps --------------------------------------------------------------------------------------------------
+    def _cases_with_work(self, now: datetime) -> list[int]:
+        with session_scope() as session:
+            return list(session.execute(
+                select(CheckIn.case_id).where(CheckIn.status.in_(("scheduled", "waiting")),
+                                              CheckIn.next_action_at <= now)
+                .group_by(CheckIn.case_id).order_by(CheckIn.case_id).limit(self.batch_size)
+            ).scalars())
+
+    def _advance(self, case_id: int, now: datetime) -> int:
+        """Decide what one family's overdue check-ins need, then start at most one conversation."""
+        with session_scope() as session:
+            case = session.get(FollowupCase, case_id)
+            if case is None:
+                return 0
+            if case.status != "active":
+                cancel_open_checkins(session, case)
+                return 0
+            due = [c for c in case.checkins if c.status == "scheduled" and as_utc(c.next_action_at) <= now]
+            waiting = [c for c in case.checkins if c.status == "waiting"]
+            target: CheckIn | None = None
+            if due:
+                target = due[-1]
+                for stale in due[:-1]:
+                    stale.status = "skipped"  # caught up after downtime: only the latest is asked
+                for older in waiting:
+                    self._close_waiting(session, case, older, now, superseded=True)
+            else:
+                for checkin in waiting:
+                    if as_utc(checkin.next_action_at) > now:
+                        continue
+                    if checkin.answered_at is not None:
+                        checkin.status = "answered"  # answered in part: no reminders for a family that replied
+                    elif checkin.sends > self.reminders:
+                        self._close_waiting(session, case, checkin, now, superseded=False)
+                    else:
+                        target = checkin
+            if target is None:
+                return 0
+            target_id, channel = target.id, case.channel
+            conversation = conversation_id(case.channel, decrypt(case.address_encrypted))
+        if not self._claim(target_id, now):
+            return 0
+        try:
+            self.starter.start(conversation, channel)
+        except StartError as error:
+            self._release(target_id, now, str(error))
+            return 0
+        with session_scope() as session:
+            session.execute(
+                update(CheckIn).where(CheckIn.id == target_id, CheckIn.status == "firing")
+                .values(status="waiting", lease_until=None, fired_at=now, last_error=None,
+                        next_action_at=next_daytime(now + self.reminder_after))
+                .execution_options(synchronize_session=False)
+            )
+        return 1
+
+    def _close_waiting(self, session, case: FollowupCase, checkin: CheckIn, now: datetime,  # type: ignore[no-untyped-def]
+                       superseded: bool) -> None:
+        if checkin.answered_at is not None:
+            checkin.status = "answered"
+            return
+        checkin.status = "missed"
+        if not superseded:  # asked, reminded twice, no answer: the NGO should call the family
+            raise_alert(session, case, "no_reply", f"k{checkin.id}", now)
+
+    def _claim(self, checkin_id: int, now: datetime) -> bool:
+        with session_scope() as session:
+            claimed = session.execute(
+                update(CheckIn)
+                .where(CheckIn.id == checkin_id, CheckIn.status.in_(("scheduled", "waiting")),
+                       CheckIn.next_action_at <= now)
+                .values(status="firing", lease_until=now + self.lease, sends=CheckIn.sends + 1)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        return claimed == 1
+
+    def _release(self, checkin_id: int, now: datetime, error: str) -> None:
+        """Rasa could not start it: give the claim back, to be tried again shortly (nothing went out)."""
+        with session_scope() as session:
+            checkin = session.get(CheckIn, checkin_id)
+            if checkin is None or checkin.status != "firing":
+                return
+            if checkin.prompts >= checkin.sends:  # the question did go out before the error
+                checkin.status, checkin.fired_at = "waiting", now
+                checkin.next_action_at = next_daytime(now + self.reminder_after)
+            else:
+                checkin.sends -= 1
+                checkin.status = "scheduled" if checkin.sends == 0 else "waiting"
+                checkin.next_action_at = now + RETRY_AFTER
+            checkin.lease_until, checkin.last_error = None, error[:200]
+        logger.warning("check-in %s not started: %s", checkin_id, error)
+
+    def recover_interrupted(self, now: datetime | None = None) -> int:
+        """Settle `firing` rows whose lease ran out: a worker died between claiming and recording the result."""
+        now = now or self.clock.now()
+        with session_scope() as session:
+            stale = list(session.execute(
+                select(CheckIn).where(CheckIn.status == "firing",
+                                      or_(CheckIn.lease_until.is_(None), CheckIn.lease_until < now))
+            ).scalars())
+            for checkin in stale:
+                if checkin.prompts >= checkin.sends:  # the question went out: now we wait for the answer
+                    started = as_utc(checkin.lease_until) - self.lease if checkin.lease_until else now
+                    checkin.status, checkin.fired_at = "waiting", started
+                    checkin.next_action_at = next_daytime(started + self.reminder_after)
+                else:  # it never reached the family: fire it again
+                    checkin.sends -= 1
+                    checkin.status = "scheduled" if checkin.sends == 0 else "waiting"
+                    checkin.next_action_at = now
+                checkin.lease_until = None
+            return len(stale)
