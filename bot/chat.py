@@ -7,6 +7,8 @@ import uuid
 
 import requests
 
+from bot import local_inbox
+
 DEFAULT_URL = "http://127.0.0.1:5005/webhooks/rest/webhook"
 
 
@@ -17,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(f"Chatting as {args.sender}. Type a message (e.g. 'namaste'); Ctrl-D to quit.")
     while True:
+        for kept in local_inbox.take(args.sender):  # check-ins the helpline started while you were typing
+            print(kept)
         try:
             text = input("> ")
         except (EOFError, KeyboardInterrupt):

@@ -674,3 +674,24 @@ def _shared_bench(factory: Callable[..., Bench]) -> Bench:
         _BENCHES.clear()
         _BENCHES[key] = factory()
     return _BENCHES[key]
+
+
+def test_messages_rasa_starts_itself_reach_the_chat_found_from_the_pseudonym(
+    bench_factory: Callable[..., Bench],
+) -> None:
+    """Check-ins are started through Rasa's `trigger_intent`: no update, only the conversation id."""
+    from bot.store import contacts
+
+    bench = bench_factory()
+    conversation = contacts.remember_inbound("telegram", str(PERSON))
+    output = bench.channel.get_output_channel()
+    assert output is not None
+
+    async def send() -> None:
+        await output.send_text_message(conversation, "Kya bachcha ghar par hai?", utter_action="utter_checkin_home")
+        await output.send_text_message("not-a-conversation-of-ours", "lost")
+
+    asyncio.run(send())
+    [message] = bench.fake.sent
+    assert message["chat_id"] == PERSON and message["text"] == "Kya bachcha ghar par hai?"
+    assert _keyboard(message.get("reply_markup")) == ("1", "2")

@@ -17,6 +17,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -581,3 +582,16 @@ def test_fuzz_never_a_server_error(twilio: FakeTwilio, request: tuple[str, dict[
     reason = response.json().get("error") if response.headers["content-type"].startswith("application/json") else ""
     event(f"HTTP {response.status_code} {reason}")
     assert response.status_code < 500, response.text
+
+
+def test_a_whatsapp_check_in_after_24_hours_of_silence_goes_by_sms(twilio: FakeTwilio) -> None:
+    """WhatsApp refuses free text a business starts outside the 24-hour window: Rasa-started messages (check-ins)
+    to a family that has not written for a day go to the same number by SMS; inside the window, by WhatsApp."""
+    quiet = contacts.remember_inbound("whatsapp", PERSON, datetime.now(timezone.utc) - timedelta(hours=25))
+    recent = contacts.remember_inbound("whatsapp", OTHER)
+    output = TwilioInput.from_credentials(None).get_output_channel()
+    assert output is not None
+    asyncio.run(output.send_text_message(quiet, "check-in"))
+    asyncio.run(output.send_text_message(recent, "check-in"))
+    assert [(m["to"], m["from"]) for m in twilio.messages] == [(PERSON, HELPLINE),
+                                                                (f"whatsapp:{OTHER}", f"whatsapp:{HELPLINE}")]

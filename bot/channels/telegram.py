@@ -42,11 +42,13 @@ from bot.channels.gate import Inbound, Media, admit, language_of, release
 from bot.channels.inbound import InboundTextError, clean_text
 from bot.channels.notices import notice
 from bot.delivery.senders import _telegram_error, telegram_bot
+from bot.followup.conversation import CHECKIN_PROMPTS, PROMPTS
 from bot.language import LANGUAGE_MENU
 from bot.menu import CONSENT_PROMPT, FOLLOW_UP_MENUS, LANGUAGE_PROMPT, MAIN_MENU, QUICK_QUESTIONS
 from bot.reports.acknowledgement import is_registered_ngo
 from bot.reports.intake import CONTACT_CHOICES
 from bot.settings import Settings, get_settings
+from bot.store import contacts
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +82,8 @@ def _menu_options() -> dict[str, tuple[int, ...]]:
         options[prompt] = tuple(choices)
     for prompt, choices in FOLLOW_UP_MENUS.items():
         options[prompt] = tuple(choices)
+    for prompt in CHECKIN_PROMPTS:  # bot.followup.conversation.read_yes_no: 1 yes, 2 no; 0 "nothing" for the last
+        options[prompt] = (0,) if prompt == PROMPTS["need"] else (1, 2)
     return options
 
 
@@ -189,12 +193,21 @@ class TelegramOutput(OutputChannel):
     def name(cls) -> str:
         return "telegram"
 
-    def __init__(self, bots: LoopBot, chat_id: int) -> None:
+    def __init__(self, bots: LoopBot, chat_id: int | None) -> None:
         self._bots = bots
-        self._chat_id = chat_id
+        self._chat_id = chat_id  # None: a message Rasa starts itself (check-ins); found from the pseudonym
+
+    async def _chat_for(self, recipient_id: str) -> int | None:
+        if self._chat_id is not None:
+            return self._chat_id
+        found = await asyncio.get_running_loop().run_in_executor(None, contacts.address_for, recipient_id)
+        if found is None or found[0] != "telegram":
+            logger.warning("telegram: a message was dropped: the conversation has no Telegram chat")
+            return None
+        return int(found[1])
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send(text, menu_numbers(kwargs.get("utter_action"), text))
+        await self.send(text, menu_numbers(kwargs.get("utter_action"), text), recipient_id)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
@@ -202,26 +215,30 @@ class TelegramOutput(OutputChannel):
         """Rasa buttons carry payloads we do not control, so no inline keyboard: the titles are numbered under the
         text and the numbers offered on a reply keyboard, as every menu of this assistant works."""
         lines = [text] + [f"{i} {button.get('title', '')}".rstrip() for i, button in enumerate(buttons, 1)]
-        await self.send("\n".join(lines), [str(i) for i in range(1, len(buttons) + 1)])
+        await self.send("\n".join(lines), [str(i) for i in range(1, len(buttons) + 1)], recipient_id)
 
-    async def send(self, text: str, numbers: Sequence[str] | None = ()) -> None:
+    async def send(self, text: str, numbers: Sequence[str] | None = (), recipient_id: str = "") -> None:
         """Send `text` (split if long). `numbers`: the menu keyboard for the last part ([] removes any keyboard);
         None leaves the person's keyboard as it is (the gate's notices do not change the question asked last)."""
+        chat_id = await self._chat_for(recipient_id)
+        if chat_id is None:
+            return
         chunks = split_message(text)
         for index, chunk in enumerate(chunks):
             markup = None
             if numbers is not None and index == len(chunks) - 1:
                 markup = keyboard(numbers)
-            if not await self._send_one(chunk, markup):
+            if not await self._send_one(chat_id, chunk, markup):
                 return
 
-    async def _send_one(self, text: str, markup: ReplyKeyboardMarkup | ReplyKeyboardRemove | None) -> bool:
+    async def _send_one(self, chat_id: int, text: str, markup: ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+                        ) -> bool:
         """One sendMessage; a short flood-control wait is honoured once. Failures are logged (no chat id, no text)
         and swallowed: the conversation must go on (and be saved) even if one reply could not be delivered."""
         for attempt in (1, 2):
             try:
                 bot = await self._bots.ready()
-                await bot.send_message(chat_id=self._chat_id, text=text, reply_markup=markup)
+                await bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
                 return True
             except error.RetryAfter as exc:
                 wait = _telegram_error(exc).retry_after or 0.0
@@ -422,6 +439,11 @@ class TelegramInput(InputChannel):
         if self.token and self.secret and not _SECRET_TOKEN.fullmatch(self.secret):
             logger.warning("telegram channel: TELEGRAM_WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and - (1-256 "
                            "characters): Telegram's setWebhook refuses it, so no update will carry it")
+
+    def get_output_channel(self) -> OutputChannel | None:
+        """For messages Rasa starts itself (HTTP API `trigger_intent`: check-ins): the chat is looked up from the
+        conversation id."""
+        return TelegramOutput(self.bots, None) if self.token else None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         webhook = Blueprint("telegram_webhook", __name__)

@@ -23,6 +23,7 @@ import logging
 import math
 import re
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
 from functools import partial
 from typing import Any, Dict, List, TypeVar
 from urllib.parse import parse_qs
@@ -36,8 +37,9 @@ from twilio.request_validator import RequestValidator
 from bot.channels.gate import Decision, Inbound, Media, admit, release
 from bot.channels.inbound import InboundTextError, clean_text
 from bot.channels.notices import notice
+from bot.clock import as_utc
 from bot.delivery.senders import DeliveryError, TwilioSender, twilio_status_callback
-from bot.reports.worker import provider_failed  # re-queues a forward Twilio could not deliver
+from bot.reports.worker import WHATSAPP_WINDOW, provider_failed  # re-queues a forward Twilio could not deliver
 from bot.settings import Settings, get_settings
 from bot.sms import split_for_sms
 from bot.store import contacts
@@ -124,6 +126,12 @@ def with_button_lines(text: str, buttons: List[Dict[str, Any]]) -> str:
     return "\n".join([text.rstrip(), *lines]) if text and text.strip() else "\n".join(lines)
 
 
+def _whatsapp_window_open(address: str) -> bool:
+    """True while the person's last WhatsApp message is less than 24 hours old (Meta's customer-service window)."""
+    last = contacts.last_inbound("whatsapp", address)
+    return last is not None and datetime.now(timezone.utc) - as_utc(last) < WHATSAPP_WINDOW
+
+
 class TwilioOutput(OutputChannel):
     """Sends the assistant's replies to one person through Twilio's REST API.
 
@@ -155,6 +163,8 @@ class TwilioOutput(OutputChannel):
         found = await in_executor(contacts.address_for, recipient_id)
         if found is None or found[0] not in ("sms", "whatsapp"):
             return None
+        if found[0] == "whatsapp" and not await in_executor(_whatsapp_window_open, found[1]):
+            return "sms", found[1]  # WhatsApp refuses free text the business starts after 24 h of silence
         return found
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:

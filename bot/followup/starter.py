@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import requests
 
+from bot import local_inbox
 from bot.followup.conversation import EXTERNAL_INTENT
 from bot.settings import get_settings
 
@@ -51,3 +52,9 @@ class RasaStarter:
             raise StartError(f"rasa unreachable: {type(error).__name__}") from None
         if response.status_code != 200:
             raise StartError(f"rasa answered {response.status_code}")
+        if channel not in OUTPUT_CHANNELS:  # the REST channel: Rasa returns the messages instead of sending them
+            try:
+                messages = response.json().get("messages") or []
+            except ValueError:
+                messages = []
+            local_inbox.keep(conversation_id, [m["text"] for m in messages if isinstance(m, dict) and m.get("text")])

@@ -17,6 +17,7 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.settings import get_settings
 
@@ -44,7 +45,9 @@ def engine_for(database_url: str) -> Engine:
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(database_url, future=True, connect_args={"timeout": 30})
+        # A small pool instead of SQLAlchemy 1.4's connect-per-session for files: each connect re-runs the PRAGMAs.
+        engine = create_engine(database_url, future=True, poolclass=QueuePool, pool_size=5, max_overflow=10,
+                               connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
