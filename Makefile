@@ -73,6 +73,7 @@ eval: $(STAMP)
 bench: $(MODEL)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_delivery.py
+	$(BIN)/python scripts/bench_followup.py
 
 clean:
 	rm -rf models var/results .rasa
