@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import date, datetime
 
 from cryptography.fernet import Fernet
+
+from bot.clock import Clock
 
 
 def _db_upgrade(_: argparse.Namespace) -> int:
@@ -103,13 +107,210 @@ def _deliveries(_: argparse.Namespace) -> int:
     return 0
 
 
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-01") from None
+
+
+def _claims(values: list[str] | None, dated: bool) -> list[tuple[str, str, date | None]]:
+    """"clts:applied" (and, for updates, "clts:paid:2027-01-15") -> (scheme, stage, date)."""
+    from bot.followup.cases import EnrolmentError
+
+    claims = []
+    for value in values or []:
+        parts = value.split(":")
+        if len(parts) not in ((2, 3) if dated else (2,)):
+            raise EnrolmentError(f"--claim {value!r}: write scheme:stage" + ("[:YYYY-MM-DD]" if dated else ""))
+        try:
+            on = date.fromisoformat(parts[2]) if len(parts) == 3 else None
+        except ValueError:
+            raise EnrolmentError(f"--claim {value!r}: {parts[2]!r} is not a date like 2027-01-15") from None
+        claims.append((parts[0].strip(), parts[1].strip(), on))
+    return claims
+
+
+def _cases_enrol(args: argparse.Namespace) -> int:
+    from bot.followup.cases import Enrolment, EnrolmentError
+    from bot.followup.coordinator import enrol_case
+
+    try:
+        enrolment = Enrolment(
+            channel=args.channel, address=args.contact, district=args.district, returned_on=args.returned,
+            language=args.language, child_age=args.age, guardian_name=args.guardian, child_name=args.child,
+            place=args.place, school_stage=args.school_stage, school_name=args.school,
+            claims={scheme: stage for scheme, stage, _ in _claims(args.claim, dated=False)},
+        )
+        enrolled = enrol_case(enrolment, args.ngo, args.clock)
+    except EnrolmentError as error:
+        print(f"not enrolled: {error}", file=sys.stderr)
+        return 2
+    first = enrolled.first_contact
+    print(f"enrolled case {enrolled.reference} ({enrolled.district})")
+    print("check-ins (dates in India; sent in daytime):")
+    for label, day in enrolled.checkins:
+        print(f"  {label:>4}  {day.isoformat()}{'  (past)' if first and day < first else ''}")
+    if first:
+        past = any(day < first for _, day in enrolled.checkins)
+        print(f"first check-in sent on {first.isoformat()}" + (" (only the latest past one is asked)" if past else ""))
+    return 0
+
+
+def _cases_update(args: argparse.Namespace) -> int:
+    from bot.followup.cases import EnrolmentError
+    from bot.followup.coordinator import update_case
+
+    if not (args.school_stage or args.school or args.claim or args.close):
+        print("nothing to change: give --school-stage, --school, --claim or --close", file=sys.stderr)
+        return 2
+    try:
+        status = update_case(args.reference, args.school_stage, args.school, _claims(args.claim, dated=True),
+                             args.close, args.clock)
+    except EnrolmentError as error:
+        print(f"not changed: {error}", file=sys.stderr)
+        return 2
+    print(f"case {args.reference} updated ({status})")
+    return 0
+
+
+def _stages(claims: tuple[tuple[str, str], ...]) -> str:
+    return ",".join(f"{scheme}:{stage}" for scheme, stage in claims) or "-"
+
+
+def _cases_list(args: argparse.Namespace) -> int:
+    from bot.followup.coordinator import export_csv, list_cases
+
+    rows = list_cases(args.district, args.overdue, args.alerts, args.clock)
+    if args.csv:
+        text = export_csv(rows)
+        if args.out:
+            with open(args.out, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+            print(f"{len(rows)} case(s) written to {args.out}")
+        else:
+            print(text, end="")
+        return 0
+    if not rows:
+        print("no cases")
+        return 0
+    header = ("reference", "district", "status", "school", "compensation", "next check-in", "overdue", "alerts")
+    table = [header] + [
+        (row.reference, row.district, row.status, row.school_stage, _stages(row.claims),
+         row.next_checkin.isoformat() if row.next_checkin else "-", str(row.overdue), str(row.open_alerts))
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for number, line in enumerate(table):
+        if number > 1 and line[1] != table[number - 1][1]:
+            print()  # a blank line between districts
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+    return 0
+
+
+def _cases_show(args: argparse.Namespace) -> int:
+    from bot.followup.coordinator import show_case
+
+    case = show_case(args.reference, args.clock)
+    if case is None:
+        print(f"no case {args.reference}")
+        return 1
+    for key in ("reference", "status", "ngo", "district", "state", "place", "channel", "contact", "language",
+                "guardian", "child", "child_age", "returned_on", "enrolled_at", "school_stage", "school",
+                "school_updated_on", "living_at_home", "money_reported_on", "opted_out_at"):
+        value = case[key]
+        print(f"{key}: {_ist(value)}" if isinstance(value, datetime) else f"{key}: {value}")
+    for claim in case["claims"]:
+        print(f"claim {claim['scheme']}: {claim['stage']} (applied {claim['applied_on'] or '-'}, "
+              f"sanctioned {claim['sanctioned_on'] or '-'}, paid {claim['paid_on'] or '-'})")
+    for checkin in case["checkins"]:
+        answers = ", ".join(f"{k}={v!r}" if isinstance(v, str) else f"{k}={'yes' if v else 'no'}"
+                            for k, v in checkin["answers"].items())
+        print(f"check-in {checkin['label']:>4} due {_ist(checkin['due_at'])}: {checkin['status']}"
+              f"{' OVERDUE' if checkin['overdue'] else ''}, sent {checkin['prompts']}x"
+              + (f", answered {checkin['answered_at']:%Y-%m-%d}" if checkin["answered_at"] else "")
+              + (f": {answers}" if answers else "") + (f" [{checkin['error']}]" if checkin["error"] else ""))
+    for alert in case["alerts"]:
+        print(f"{alert['kind']} {alert['code']}: {alert['reason']}{' URGENT' if alert['urgent'] else ''}, "
+              f"{alert['status']}{' by ' + alert['acknowledged_by'] if alert['acknowledged_by'] else ''}, "
+              f"raised {_ist(alert['created_at'])}")
+    return 0
+
+
+def _ist(moment: datetime) -> str:
+    from bot.followup.schedule import IST
+
+    return f"{moment.astimezone(IST):%Y-%m-%d %H:%M} IST"
+
+
+def _age(hours: float) -> str:
+    return f"{hours:.0f}h" if hours < 48 else f"{hours / 24:.0f}d"
+
+
+def _alerts(args: argparse.Namespace) -> int:
+    from bot.followup.coordinator import list_alerts
+
+    rows = list_alerts(args.clock)
+    if not rows:
+        print("no open follow-up alerts")
+    for row in rows:
+        print(f"{row.code}\tcase {row.case}\t{row.reason}{' URGENT' if row.urgent else ''}\t{row.status}\t"
+              f"{row.district}\t{_age(row.age_hours)}")
+    return 0
+
+
 def _worker(args: argparse.Namespace) -> int:
     from bot.reports.runner import run_worker
 
     return run_worker(once=args.once)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _case_commands(commands: argparse._SubParsersAction) -> None:
+    from bot.followup.cases import CHANNELS, LANGUAGES
+    from bot.followup.words import SCHOOL_STAGES
+
+    cases = commands.add_parser("cases", help="follow-up of returned children (decrypted only by `show`)"
+                                ).add_subparsers(dest="cases_command", required=True)
+    enrol = cases.add_parser("enrol", help="enrol a returned child's family: check-ins start at once")
+    enrol.add_argument("--channel", required=True, choices=CHANNELS, help="how the family is reached")
+    enrol.add_argument("--contact", required=True, help="+<country code><number>, a Telegram chat id, or a REST id")
+    enrol.add_argument("--district", required=True)
+    enrol.add_argument("--returned", required=True, type=_day, help="date the child came home, YYYY-MM-DD")
+    enrol.add_argument("--language", choices=LANGUAGES, default="hi")
+    enrol.add_argument("--age", type=int, help="the child's age")
+    enrol.add_argument("--guardian", help="guardian's name (stored encrypted)")
+    enrol.add_argument("--child", help="child's name (stored encrypted)")
+    enrol.add_argument("--place", help="block / village (stored encrypted)")
+    enrol.add_argument("--school-stage", choices=SCHOOL_STAGES, default="not_enrolled")
+    enrol.add_argument("--school", help="school name (stored encrypted)")
+    enrol.add_argument("--claim", action="append", metavar="SCHEME:STAGE", help="a compensation claim; repeatable")
+    enrol.add_argument("--ngo", metavar="NGO_KEY", help="the enrolling NGO's id in the directory")
+    enrol.set_defaults(handler=_cases_enrol)
+    update = cases.add_parser("update", help="change a case's school or compensation stage, or close it")
+    update.add_argument("reference")
+    update.add_argument("--school-stage", choices=SCHOOL_STAGES)
+    update.add_argument("--school", help="school name")
+    update.add_argument("--claim", action="append", metavar="SCHEME:STAGE[:YYYY-MM-DD]", help="repeatable")
+    update.add_argument("--close", action="store_true", help="close the case: no more check-ins")
+    update.set_defaults(handler=_cases_update)
+    for name, help_text in (("list", "cases by district: stages, next check-in, overdue check-ins, open alerts"),
+                            ("export", "CSV for coordinators: no names or phone numbers")):
+        listing = cases.add_parser(name, help=help_text)
+        listing.add_argument("--district")
+        listing.add_argument("--overdue", action="store_true", help="only cases with overdue check-ins")
+        listing.add_argument("--alerts", action="store_true", help="only cases with open alerts")
+        if name == "export":
+            listing.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+        else:
+            listing.set_defaults(out=None)
+        listing.set_defaults(handler=_cases_list, csv=name == "export")
+    show = cases.add_parser("show", help="one case in full (decrypted): contact, names, check-ins, alerts")
+    show.add_argument("reference")
+    show.set_defaults(handler=_cases_show)
+
+
+def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
+    """`clock`: the time the follow-up commands take as now (tests pass a ManualClock; default the system's)."""
     parser = argparse.ArgumentParser(prog="helpline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     db = commands.add_parser("db", help="database schema")
@@ -139,10 +340,14 @@ def main(argv: list[str] | None = None) -> int:
     show.set_defaults(handler=_reports_show)
     commands.add_parser("deliveries", help="delivery statuses reported by Twilio, latest failures").set_defaults(
         handler=_deliveries)
-    worker = commands.add_parser("worker", help="run the delivery worker (sends forwards, escalates)")
+    _case_commands(commands)
+    commands.add_parser("alerts", help="open follow-up alerts: code, case, reason, status, district, age"
+                        ).set_defaults(handler=_alerts)
+    worker = commands.add_parser("worker", help="run the worker (sends forwards, escalates, fires check-ins)")
     worker.add_argument("--once", action="store_true", help="one pass, then exit")
     worker.set_defaults(handler=_worker)
     args = parser.parse_args(argv)
+    args.clock = clock
     return int(args.handler(args))
 
 

@@ -1,6 +1,8 @@
-"""`make run`: the Rasa server, the action server and the delivery worker together, stopped together by Ctrl-C.
+"""`make run`: the Rasa server, the action server and the worker (report deliveries and follow-up check-ins)
+together, stopped together by Ctrl-C.
 
-Both bind to 127.0.0.1 only: the embedded default is for a developer's machine. Conversations live in SQLite under
+The Rasa server runs with its HTTP API (`--enable-api`): the follow-up worker starts check-ins through it. Both bind
+to 127.0.0.1 only: the embedded default is for a developer's machine. Conversations live in SQLite under
 `var/` (endpoints.yml), so they survive a restart.
 """
 
@@ -64,7 +66,8 @@ def main() -> int:
         ],
         cwd=PROJECT_ROOT, env=env,
     )
-    # Sends report forwards and escalates; with no Twilio/Telegram credentials it keeps them in the store.
+    # Sends report forwards and escalates (with no Twilio/Telegram credentials it keeps them in the store), and
+    # starts due follow-up check-ins through Rasa's HTTP API.
     worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], cwd=PROJECT_ROOT, env=env)
     processes = [actions, rasa, worker]
     stopping = False
@@ -78,10 +81,11 @@ def main() -> int:
     try:
         if _wait_until_up(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/", processes):
             print(
-                "\nThe helpline is running (Rasa on 127.0.0.1:5005, actions on 127.0.0.1:5055, delivery worker).\n"
+                "\nThe helpline is running (Rasa on 127.0.0.1:5005, actions on 127.0.0.1:5055, worker).\n"
                 "Talk to it from another terminal:  make shell\n"
                 "or: curl -s localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"namaste\"}'\n"
                 "Reports: helpline reports list / helpline reports show CODE (from another terminal).\n"
+                "Follow-up: helpline cases enrol ... / helpline cases list / helpline alerts.\n"
                 "Ctrl-C stops everything.\n",
                 flush=True,
             )

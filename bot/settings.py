@@ -78,6 +78,8 @@ class Settings:
     # The Rasa server the follow-up worker starts check-in conversations on (its HTTP API, `--enable-api`).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str | None = None
+    # How often `helpline worker` looks for due check-ins (they fall due by the hour; no need to look often).
+    followup_poll_seconds: float = 30.0
 
     @property
     def is_development(self) -> bool:
@@ -206,6 +208,7 @@ def load_settings() -> Settings:
         compensation_due_days=int(_number("HELPLINE_COMPENSATION_DUE_DAYS", 90)),
         rasa_url=(_env("HELPLINE_RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
         rasa_token=_env("HELPLINE_RASA_TOKEN"),
+        followup_poll_seconds=_number("HELPLINE_FOLLOWUP_POLL_SECONDS", 30),
     )
 
 

@@ -1,4 +1,4 @@
-"""Acknowledge, close and escalate reports.
+"""Acknowledge, close and escalate reports; and the NGOs' follow-up commands (ENROL, CASE: bot.followup.commands).
 
 An NGO acknowledges with "OK CODE" (or the Telegram button) and closes with "CLOSE CODE note". Only a number or chat
 registered in the NGO directory can do either, and only for a report it was sent or whose district it is responsible
@@ -37,7 +37,9 @@ _REPLIES = {
         "closed": "Report {code} is closed. Thank you.",
         "not_found": "There is no report {code}. Check the number.",
         "not_yours": "Report {code} was not sent to your organisation.",
-        "help": "Write OK and the report number to acknowledge it, CLOSE and the number and a note to close it.",
+        "help": "Write OK and the report number to acknowledge it, CLOSE and the number and a note to close it. "
+                "Follow-up: ENROL +91XXXXXXXXXX district DD-MM-YYYY to enrol a returned child's family; "
+                "CASE number school enrolled, or CASE number clts paid, to update a case.",
     },
     "hi": {
         "acknowledged": "धन्यवाद। रिपोर्ट {code} की पुष्टि {ngo} ने की। पूरा होने पर CLOSE {code} और नोट लिखें।",
@@ -45,7 +47,9 @@ _REPLIES = {
         "closed": "रिपोर्ट {code} बंद कर दी गई। धन्यवाद।",
         "not_found": "रिपोर्ट {code} नहीं मिली। नंबर जाँच लें।",
         "not_yours": "रिपोर्ट {code} आपकी संस्था को नहीं भेजी गई थी।",
-        "help": "पुष्टि के लिए OK और रिपोर्ट नंबर लिखें; बंद करने के लिए CLOSE, नंबर और एक नोट।",
+        "help": "पुष्टि के लिए OK और रिपोर्ट नंबर लिखें; बंद करने के लिए CLOSE, नंबर और एक नोट। "
+                "फ़ॉलो-अप: लौटे बच्चे के परिवार का नामांकन ENROL +91XXXXXXXXXX ज़िला DD-MM-YYYY; "
+                "केस बदलने के लिए CASE नंबर school enrolled या CASE नंबर clts paid।",
     },
 }
 
@@ -54,7 +58,7 @@ _REPLIES = {
 class NgoCommandResult:
     """What to answer the NGO (in its language); `action` is for tests and logs (no personal data)."""
 
-    action: str  # acknowledged | already | closed | not_found | not_yours | help
+    action: str  # acknowledged | already | closed | not_found | not_yours | help, or a follow-up command's action
     reply: str
 
 
@@ -111,6 +115,11 @@ def handle_ngo_message(channel: str, address: str, text: str, clock: Clock | Non
         ngo = registered_ngo(session, channel, address)
         if ngo is None:
             return None
+        from bot.followup.commands import handle_followup_command  # follow-up builds on reports, not the reverse
+
+        followup = handle_followup_command(session, ngo, channel, text, now)
+        if followup is not None:
+            return NgoCommandResult(*followup)
         command = parse_command(text)
         if command is None or command[1] is None:
             return _reply(ngo, "help")
