@@ -7,6 +7,7 @@ question went out); the conversation itself through a real Rasa server is in tes
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
@@ -298,3 +299,27 @@ def test_two_years_of_check_ins_each_on_its_day_in_daytime_and_once(store_url: s
         assert case.money_reported_on == date(2028, 11, 20)  # "money arrived" from the 4th on
     # "No money" at the 3-month check-in, past 90 days: one late-compensation alert, nothing else.
     assert alerts() == Counter({"compensation_late": 1})
+
+
+def test_several_workers_at_once_start_each_check_in_once(store_url: str) -> None:
+    """Replicas poll the same store: claims are conditional updates, alerts have unique keys."""
+    clock = at_ist(2026, 11, 27, 10, 0)
+    families = [f"+150055500{n:02d}" for n in range(10, 22)]
+    for address in families:
+        enrol(clock, RETURNED, address=address)
+    starter = RecordingStarter()
+    errors: list[BaseException] = []
+
+    def poll() -> None:
+        try:
+            FollowupWorker(starter, clock).run_once()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=poll) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(starter.started) == sorted((conversation_of(address=a), "sms") for a in families)

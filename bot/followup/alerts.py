@@ -12,6 +12,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.followup.cases import decrypted, new_reference
@@ -74,12 +75,16 @@ def raise_alert(session: Session, case: FollowupCase, reason: str, occasion: str
     if note:
         details["what"] = note
     kind = "enrolment" if reason == "enrolment" else "alert"
-    report = _new_report(session, case, kind, REASONS[reason], key, details, now)
-    if reason == "agent_approach":
-        tip = {"case": case.reference, "source": "followup"}
-        if place:
-            tip["place"] = place
-        _new_report(session, case, "recruitment", False, key + ":tip", tip, now)
+    try:
+        with session.begin_nested():  # another worker may raise the same alert this very moment
+            report = _new_report(session, case, kind, REASONS[reason], key, details, now)
+            if reason == "agent_approach":
+                tip = {"case": case.reference, "source": "followup"}
+                if place:
+                    tip["place"] = place
+                _new_report(session, case, "recruitment", False, key + ":tip", tip, now)
+    except IntegrityError:
+        return session.execute(select(Report).where(Report.alert_key == key)).scalar_one()
     return report
 
 
