@@ -59,8 +59,10 @@ lint: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/python scripts/validate.py
 
+# Two processes (pytest-xdist): the end-to-end modules mostly wait on their servers. A module stays in one process,
+# so its servers start once.
 pytest: $(MODEL)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 story-test: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out var/results

@@ -11,11 +11,38 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import CASE_TOPICS, answer_texts, topic_for
 from bot.cases import find_case
+from bot.followup.conversation import (
+    CHECKIN_PROMPTS,
+    EXTERNAL_INTENT,
+    answer_checkin,
+    awaiting_answer,
+    language_for,
+    prompt_checkin,
+)
+from bot.followup.family import (
+    EnrolmentError,
+    case_state,
+    district_in,
+    has_opted_out_case,
+    looks_like_case_status,
+    looks_like_restart,
+    read_enrolment_reply,
+    request_enrolment,
+    restart_checkins,
+    stop_checkins,
+)
 from bot.language_state import next_language
 from bot.letters import letter_messages, parse_details
 from bot.menu import ANSWER_LIKE_INTENTS, read_reply
 from bot.reports.conversation import REPORT_INTENTS, REPORT_SLOTS, continue_report, slots_from_draft, start_report
-from bot.reports.dialogue import Reply, finish_report, leave_report, looks_like_status_request, status_reply
+from bot.reports.dialogue import (
+    Reply,
+    district_for_reply,
+    finish_report,
+    leave_report,
+    looks_like_status_request,
+    status_reply,
+)
 from bot.reports.drafts import load_draft
 from bot.store import contacts
 
@@ -24,6 +51,20 @@ logger = logging.getLogger(__name__)
 # Slots filled from a reply to a quick question (see bot.menu.QUICK_QUESTIONS).
 ANSWER_SLOTS = ("rescue_place", "child_age")
 REPORT_WHAT_PROMPT = "utter_report_what"
+
+# During a check-in, these are never read as an answer: the person asks for something else (an emergency always gets
+# 112/1098 first). report_recruitment is an answer to "has anyone offered work or an advance?" when it reads as one
+# ("haan, ek dalal aaya tha"): the agent alert already makes a recruitment report for the district.
+CHECKIN_NEVER_ANSWERS = {"report_emergency", "report_missing_child", "change_language", "opt_out", "request_human",
+                         "show_menu", EXTERNAL_INTENT}
+# Requests of their own that still count as an answer when they clearly are one ("paisa nahi aaya" after "has any
+# compensation arrived?"); otherwise the request is answered and the check-in waits.
+CHECKIN_ONLY_CLEAR_ANSWERS = {"ask_compensation", "ask_compensation_status", "ask_school_enrolment", "ask_case_status",
+                              "report_recruitment", "request_followup"}
+AGENT_PROMPT = "utter_checkin_agent"
+# What the family is told after an answer that raised an alert (bot/followup/alerts.py tells the NGO).
+ADVICE = {"agent_approach": "utter_checkin_advice_agent", "away_from_home": "utter_checkin_advice_away",
+          "family_need": "utter_checkin_advice_need"}
 
 
 def last_prompt(tracker: Tracker) -> str | None:
@@ -51,6 +92,37 @@ def report_form_active(tracker: Tracker) -> bool:
     return (tracker.active_loop or {}).get("name") == "report_form"
 
 
+def input_channel(tracker: Tracker) -> str | None:
+    """The Rasa input channel as is (None before any message): bot.followup maps it to the family's channel."""
+    return tracker.get_latest_input_channel()
+
+
+def read_checkin_answer(tracker: Tracker, text: str, intent: str | None, prompt: str | None) -> List[Dict[str, Any]]:
+    """A reply to a check-in question: recorded in the case (or found unclear), with what action_checkin_next needs.
+    Empty when the message is not an answer (no open check-in, an emergency, another request)."""
+    if prompt not in CHECKIN_PROMPTS or intent in CHECKIN_NEVER_ANSWERS or report_form_active(tracker):
+        return []
+    if intent == "report_recruitment" and prompt != AGENT_PROMPT:
+        return []
+    strict = intent in CHECKIN_ONLY_CLEAR_ANSWERS
+    turn = answer_checkin(input_channel(tracker), tracker.sender_id, text, intent, strict=strict)
+    if turn is None:
+        return []
+    choice = "checkin_answer" if turn.outcome == "recorded" else "checkin_unclear"
+    logger.info("check-in reply read: %s, %d alert(s)", turn.outcome, len(turn.raised))
+    return [SlotSet("menu_choice", choice), SlotSet("checkin_next", turn.next_prompt),
+            SlotSet("checkin_raised", list(turn.raised))]
+
+
+def checkin_language_change(tracker: Tracker, intent: str | None, choice: str | None,
+                            prompt: str | None) -> List[Dict[str, Any]]:
+    """"Bhojpuri me bolo" in the middle of a check-in: the language changes and the same question comes again."""
+    if intent != "change_language" or choice != "language_set" or prompt not in CHECKIN_PROMPTS \
+            or report_form_active(tracker) or not awaiting_answer(input_channel(tracker), tracker.sender_id):
+        return []
+    return [SlotSet("menu_choice", "checkin_language"), SlotSet("checkin_next", prompt), SlotSet("checkin_raised", [])]
+
+
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(response=reply.response, **reply.values)
 
@@ -71,6 +143,11 @@ class ActionReadMessage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         text, intent = latest_text_and_intent(tracker)
+        if intent == EXTERNAL_INTENT:
+            # The follow-up worker started a check-in: there is no text to read, and the questions go out in the
+            # language the case was enrolled in.
+            language = language_for(input_channel(tracker), tracker.sender_id) or tracker.get_slot("language")
+            return [SlotSet("language", language), SlotSet("menu_choice", None)]
         prompt = last_prompt(tracker)
         first_message = sum(1 for event in tracker.events if event.get("event") == "user") <= 1
         language, locked = next_language(
@@ -81,6 +158,11 @@ class ActionReadMessage(Action):
         events = [SlotSet("language", language), SlotSet("language_locked", locked)]
         events += [SlotSet(slot, value) for slot, value in reading.slots.items() if slot in ANSWER_SLOTS]
         channel, sender = sender_channel(tracker), tracker.sender_id
+        checkin = read_checkin_answer(tracker, text, intent, prompt) or \
+            checkin_language_change(tracker, intent, menu_choice, prompt)
+        enrolment = read_enrolment_reply(text, intent, prompt)
+        if checkin:
+            return events + checkin
         if report_form_active(tracker):
             requested = tracker.get_slot("requested_slot") or ""
             turn = continue_report(
@@ -97,8 +179,14 @@ class ActionReadMessage(Action):
             turn = start_report("recruitment", text, channel, sender, language)
             events += [SlotSet(slot, value) for slot, value in turn.slots.items()]
             menu_choice = "report_start"
+        elif enrolment is not None:
+            menu_choice = enrolment
         elif menu_choice is None and looks_like_status_request(text):
             menu_choice = "report_status"
+        elif looks_like_restart(text) and has_opted_out_case(input_channel(tracker), sender):
+            menu_choice = "followup_restart"
+        elif menu_choice is None and looks_like_case_status(text):
+            menu_choice = "case"
         events.append(SlotSet("menu_choice", menu_choice))
         return events
 
@@ -117,8 +205,9 @@ class ActionAnswer(Action):
         if topic is None:
             return []
         context = {slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS}
-        case = find_case(sender_channel(tracker), tracker.sender_id) if topic in CASE_TOPICS else None
-        for text in answer_texts(topic, tracker.get_slot("language") or "hi", context, case):
+        language = tracker.get_slot("language") or "hi"
+        case = find_case(input_channel(tracker), tracker.sender_id, language) if topic in CASE_TOPICS else None
+        for text in answer_texts(topic, language, context, case):
             dispatcher.utter_message(text=text)
         return []
 
@@ -158,7 +247,8 @@ class ActionRecordCallback(Action):
 
 
 class ActionOptOut(Action):
-    """Marks the person as not to be contacted by the helpline's own messages (check-ins, reminders)."""
+    """Marks the person as not to be contacted by the helpline's own messages (check-ins, reminders); a family with a
+    case has its check-ins stopped (the NGO is told) and is told how to restart them."""
 
     def name(self) -> str:
         return "action_opt_out"
@@ -168,7 +258,122 @@ class ActionOptOut(Action):
     ) -> List[Dict[str, Any]]:
         channel, address = contacts.reach(sender_channel(tracker), tracker.sender_id)
         contacts.set_opted_out(channel, address, True, tracker.get_slot("language"))
+        stopped = stop_checkins(input_channel(tracker), tracker.sender_id)
+        if stopped.found:
+            dispatcher.utter_message(response="utter_checkins_stopped", code=stopped.reference)
+        else:
+            dispatcher.utter_message(response="utter_opted_out")
         return [SlotSet("opted_out", True)]
+
+
+class ActionRestartCheckins(Action):
+    """A family that stopped its check-ins writes START: the check-ins not yet due are scheduled again."""
+
+    def name(self) -> str:
+        return "action_restart_checkins"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        restarted = restart_checkins(input_channel(tracker), tracker.sender_id)
+        if not restarted.found:  # the rule only comes here for an opted-out case; stay safe anyway
+            dispatcher.utter_message(response="utter_menu")
+            return []
+        channel, address = contacts.reach(sender_channel(tracker), tracker.sender_id)
+        contacts.set_opted_out(channel, address, False, tracker.get_slot("language"))
+        dispatcher.utter_message(response="utter_checkins_restarted", code=restarted.reference)
+        return [SlotSet("opted_out", False)]
+
+
+class ActionCheckinPrompt(Action):
+    """The follow-up worker started a check-in (EXTERNAL_checkin): intro (or reminder) and the current question."""
+
+    def name(self) -> str:
+        return "action_checkin_prompt"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        prompt = prompt_checkin(input_channel(tracker), tracker.sender_id)
+        if prompt is None:  # nothing open for this conversation (answered, stopped, or not a case)
+            return []
+        opening = "utter_checkin_reminder" if prompt.reminder else "utter_checkin_intro"
+        dispatcher.utter_message(response=opening, code=prompt.reference)
+        dispatcher.utter_message(response=prompt.question)
+        return []
+
+
+class ActionCheckinNext(Action):
+    """After a reply to a check-in question: advice for any alert it raised, then the next question or thanks; after an
+    unclear reply (or a change of language), the same question again."""
+
+    def name(self) -> str:
+        return "action_checkin_next"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        following = tracker.get_slot("checkin_next")
+        if tracker.get_slot("menu_choice") == "checkin_unclear":
+            dispatcher.utter_message(response="utter_checkin_unclear")
+        else:
+            for reason in tracker.get_slot("checkin_raised") or []:
+                if reason in ADVICE:
+                    dispatcher.utter_message(response=ADVICE[reason])
+        dispatcher.utter_message(response=following or "utter_checkin_thanks")
+        return [SlotSet("checkin_next", None), SlotSet("checkin_raised", None)]
+
+
+class ActionOfferFollowup(Action):
+    """Offers check-ins to a family that asks to be followed up (or has just read who must follow up); a family that
+    already has a case is told its reference instead."""
+
+    def name(self) -> str:
+        return "action_offer_followup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        state = case_state(input_channel(tracker), tracker.sender_id)
+        after_answer = tracker.get_slot("menu_choice") == "case_followup"
+        if state is None:
+            dispatcher.utter_message(response="utter_followup_offer")
+        elif after_answer:
+            dispatcher.utter_message(response="utter_case_more")
+        else:
+            dispatcher.utter_message(response="utter_followup_already", code=state[0])
+        return []
+
+
+class ActionRequestFollowup(Action):
+    """The family agreed and named its district: a pending case and a request to the district NGO, which confirms."""
+
+    def name(self) -> str:
+        return "action_request_followup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        text, _ = latest_text_and_intent(tracker)
+        district = district_in(text)
+        language = tracker.get_slot("language") or "hi"
+        if district is None:  # the rules only come here after the district was read; stay safe anyway
+            dispatcher.utter_message(response="utter_followup_ask_district")
+            return []
+        try:
+            reference = request_enrolment(input_channel(tracker), tracker.sender_id, district, language)
+        except EnrolmentError as error:
+            logger.warning("enrolment request refused: %s", type(error).__name__)
+            dispatcher.utter_message(response="utter_followup_failed")
+            return []
+        except Exception:  # the family must get an answer, whatever broke
+            logger.exception("enrolment request could not be stored")
+            dispatcher.utter_message(response="utter_followup_failed")
+            return []
+        logger.info("enrolment requested by a family")
+        dispatcher.utter_message(response="utter_followup_requested", code=reference,
+                                 district=district_for_reply(district, language))
+        return []
 
 
 class ActionAskReportDistrict(Action):

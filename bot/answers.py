@@ -44,11 +44,13 @@ def topic_for(menu_choice: str | None, intent: str | None) -> str | None:
 CASE_TOPICS = {"compensation_status", "case"}
 
 _CASE_LINE = {
-    "en": "Your case {reference}: money - {compensation}; school - {school}; next check-in - {next_check_in}.",
-    "hi": "आपका केस {reference}: पैसा - {compensation}; स्कूल - {school}; अगला चेक-इन - {next_check_in}।",
-    "hi-Latn": "Aapka case {reference}: paisa - {compensation}; school - {school}; agla check-in - {next_check_in}.",
-    "bho": "रउआ के केस {reference}: पइसा - {compensation}; स्कूल - {school}; अगिला चेक-इन - {next_check_in}।",
+    "en": "Your case {reference}: money - {compensation}; school - {school}{next}.",
+    "hi": "आपका केस {reference}: पैसा - {compensation}; स्कूल - {school}{next}।",
+    "hi-Latn": "Aapka case {reference}: paisa - {compensation}; school - {school}{next}.",
+    "bho": "रउआ के केस {reference}: पइसा - {compensation}; स्कूल - {school}{next}।",
 }
+_NEXT_CHECK_IN = {"en": "; next check-in - {}", "hi": "; अगला चेक-इन - {}", "hi-Latn": "; agla check-in - {}",
+                  "bho": "; अगिला चेक-इन - {}"}
 
 
 def answer_texts(topic: str, language: str, context: dict[str, Any], case: CaseSummary | None = None) -> list[str]:
@@ -57,7 +59,9 @@ def answer_texts(topic: str, language: str, context: dict[str, Any], case: CaseS
     messages = []
     if case is not None and topic in CASE_TOPICS:
         line = _CASE_LINE.get(language, _CASE_LINE["hi"])
+        upcoming = _NEXT_CHECK_IN.get(language, _NEXT_CHECK_IN["hi"]).format(case.next_check_in) \
+            if case.next_check_in else ""
         messages.append(line.format(reference=case.reference, compensation=case.compensation_stage,
-                                    school=case.school_stage, next_check_in=case.next_check_in or "-"))
+                                    school=case.school_stage, next=upcoming))
     return messages + [fact.render(language) for fact in facts_for(topic, context)]
 

@@ -53,6 +53,11 @@ def _start_worker() -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def _sending() -> bool:
+    with session_scope() as session:
+        return session.execute(select(Delivery.id).where(Delivery.status == "sending").limit(1)).first() is not None
+
+
 def _all_sent() -> bool:
     with session_scope() as session:
         statuses = list(session.execute(select(Delivery.status)).scalars())
@@ -68,7 +73,12 @@ def test_killing_the_worker_mid_send_loses_nothing_and_doubles_nothing(
     kills = 0
     for _ in range(6):
         worker = _start_worker()
-        time.sleep(rng.uniform(1.5, 3.5))  # start-up (imports) takes about a second
+        # Kill it while a send is in flight: wait (however slow start-up is on a loaded machine) until it claims
+        # a message, then kill at a random moment of the fake API's 0.25 s answer.
+        deadline = time.monotonic() + 60
+        while not _sending() and worker.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.2))
         worker.send_signal(signal.SIGKILL)
         worker.wait()
         kills += 1

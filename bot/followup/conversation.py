@@ -36,6 +36,13 @@ _NO = {"no", "n", "nope", "nahi", "nahin", "nhi", "nai", "na", "naa", "nahi.", "
        "नहीं", "नही", "ना", "नइखे", "नाहीं", "नाही", "नहि"}
 _NOTHING = {"0", "०", "nothing", "none", "kuch", "kuchh", "kuchh nahi", "कुछ", "कुछो", "kuchho", "no", "nahi", "na",
             "नहीं", "ना", "नइखे", "nahin", "nhi", "shunya", "शून्य", "zero", "thik", "theek", "ठीक", "sab", "सब"}
+# Courtesy that says nothing about a need: "kuch nahi chahiye, dhanyavad", "no thanks, all fine", "सब ठीक है जी".
+_COURTESY = {"thanks", "thank", "you", "thankyou", "ok", "okay", "fine", "good", "all", "well", "need", "sir", "madam",
+             "ji", "jee", "hai", "chahiye", "chaahiye", "abhi", "bas", "dhanyavad", "dhanyavaad",
+             "dhanyawad", "dhanywad", "shukriya", "sukriya", "bilkul", "ab", "ba", "baa", "bate", "chahi", "kuchho",
+             "जी", "है", "हैं", "चाहिए", "अभी", "बस", "धन्यवाद", "शुक्रिया", "बा", "चाहीं", "अब", "बिलकुल", "बिल्कुल",
+             "हमनी", "हमको", "humko", "hamko", "mujhe", "मुझे", "हमें", "hume", "humein", "namaste", "namaskar",
+             "pranam", "hello", "hi", "नमस्ते", "नमस्कार", "प्रणाम"}
 _SEPARATORS = re.compile(r"[\s.,:;!?()\[\]\-_/#*'\"।]+")
 _DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 
@@ -85,8 +92,10 @@ def read_need(text: str) -> str | None | bool:
     tokens = _tokens(text)
     if not tokens:
         return False
-    if all(token in _NOTHING for token in tokens):
+    if all(token in _NOTHING or token in _COURTESY for token in tokens) and any(token in _NOTHING for token in tokens):
         return ""
+    if all(token in _COURTESY for token in tokens):
+        return ""  # "thanks ji": nothing asked for
     if len(tokens) == 1 and tokens[0].isdigit():
         return False
     return " ".join((text or "").split())[:500]
@@ -153,8 +162,12 @@ def awaiting_answer(input_channel: str | None, conversation_id: str) -> bool:
 
 
 def answer_checkin(input_channel: str | None, conversation_id: str, text: str, intent: str | None,
-                   clock: Clock | None = None) -> CheckinTurn | None:
-    """Record a reply to the open check-in's current question. None when there is no open check-in."""
+                   clock: Clock | None = None, strict: bool = False) -> CheckinTurn | None:
+    """Record a reply to the open check-in's current question. None when there is no open check-in.
+
+    `strict`: the message reads like a request of its own ("paisa kab aayega?"); it counts as an answer only when it
+    clearly is one ("paisa nahi aaya"), otherwise None is returned, nothing is recorded and the caller answers the
+    request instead."""
     now = (clock or SystemClock()).now()
     with session_scope() as session:
         case = _case_of(input_channel, conversation_id, session)
@@ -167,7 +180,7 @@ def answer_checkin(input_channel: str | None, conversation_id: str, text: str, i
             question = remaining[0]
             value = read_need(text) if question == "need" else read_yes_no(text, intent)
             if value is None or value is False and question == "need":
-                return CheckinTurn("unclear", PROMPTS[question])
+                return None if strict else CheckinTurn("unclear", PROMPTS[question])
             values = [value]
         raised: list[str] = []
         answers = json.loads(decrypt(checkin.answers_encrypted)) if checkin.answers_encrypted else {}

@@ -1,8 +1,14 @@
 """The family's side of follow-up: "status" in plain words, stopping and restarting check-ins, and asking to be
-enrolled through the assistant (the district NGO confirms by acknowledging the request, OK CODE)."""
+enrolled through the assistant (the district NGO confirms by acknowledging the request, OK CODE).
+
+The readers at the end (`looks_like_restart`, `looks_like_case_status`, `read_enrolment_reply`, `district_in`) are
+pure: they say what a message means in the dialogue; the actions then call the functions above.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +24,7 @@ from bot.followup.cases import (
     next_checkin,
     reopen_future_checkins,
 )
+from bot.followup.conversation import read_yes_no
 from bot.followup.schedule import next_daytime, today_in_india
 from bot.followup.words import claims_words, followup_words, school_words
 from bot.reports.outbox import audit
@@ -105,4 +112,94 @@ def request_enrolment(input_channel: str | None, conversation_id: str, district:
         return case.reference
 
 
-__all__ = ["EnrolmentError", "case_summary", "request_enrolment", "restart_checkins", "stop_checkins"]
+def case_state(input_channel: str | None, conversation_id: str) -> tuple[str, str] | None:
+    """(reference, status) of this contact's case — pending, active or opted_out — or None when there is none."""
+    with session_scope() as session:
+        case = case_for_contact(session, *_reach(input_channel, conversation_id))
+        return (case.reference, case.status) if case is not None else None
+
+
+def has_opted_out_case(input_channel: str | None, conversation_id: str) -> bool:
+    state = case_state(input_channel, conversation_id)
+    return state is not None and state[1] == "opted_out"
+
+
+# --- reading a family's messages ------------------------------------------------------------------------------------
+_SEPARATORS = re.compile(r"[\s.,:;!?()\[\]\-_/#*'\"।]+")
+# "START", "shuru karo", "फिर से शुरू करें", "restart please", "check-in chalu kijiye": short, and nothing else in them.
+_RESTART_CORE = {"start", "restart", "rejoin", "resume", "shuru", "suru", "shru", "chalu", "chaalu", "subscribe",
+                 "join", "शुरू", "शुरु", "सुरु", "सुरू", "चालू", "स्टार्ट"}
+_RESTART_FILLER = {"phir", "fir", "phirse", "firse", "se", "dobara", "dubara", "again", "please", "pls", "plz", "ji",
+                   "karo", "kariye", "kijiye", "karein", "kare", "kar", "do", "dijiye", "kari", "karin", "hoi",
+                   "check", "checkin", "in", "checkins", "message", "messages", "sms", "msg", "bhejo", "bhejiye",
+                   "फिर", "फेर", "से", "दोबारा", "करो", "करें", "कीजिए", "करीं", "कर", "दो", "दीजिए", "जी", "चेक", "इन",
+                   "चेकइन", "मैसेज", "भेजो", "भेजिए", "भेजीं", "hamar", "hamara", "mera", "हमार", "हमारा", "मेरा"}
+_STATUS_WORDS = {"status", "stetus", "staus", "sttus", "स्टेटस", "स्थिति"}
+_STATUS_FILLER = {"my", "our", "case", "mera", "hamara", "hamar", "ka", "ke", "ki", "batao", "bataiye", "please",
+                  "pls", "check", "what", "is", "the", "of", "kya", "hai", "ba",
+                  "केस", "मेरा", "हमारा", "हमार", "का", "के", "की", "बताओ", "बताइए", "बताईं", "क्या", "है", "बा"}
+_YES_NO_INTENTS = {"choose_option", "inform", "affirm", "deny", "nlu_fallback", "out_of_scope", "request_followup"}
+_NEVER_AN_ANSWER = {"report_emergency", "opt_out", "change_language", "request_human", "show_menu"}
+
+OFFER_PROMPT = "utter_followup_offer"
+# After "which district?" an answer that names none is asked once more, then given up on.
+DISTRICT_PROMPTS = {"utter_followup_ask_district": "followup_district_retry",
+                    "utter_followup_district_not_found": "followup_no_district"}
+
+
+def _tokens(text: str) -> list[str]:
+    normalised = unicodedata.normalize("NFC", text or "").strip().lower()
+    return [t for t in _SEPARATORS.split(normalised) if t]
+
+
+def looks_like_restart(text: str) -> bool:
+    """A short request to start the check-ins again ("START", "shuru karo", "फिर से शुरू करें"); ordinary text never."""
+    tokens = _tokens(text)
+    return (0 < len(tokens) <= 6 and all(t in _RESTART_CORE or t in _RESTART_FILLER for t in tokens)
+            and any(t in _RESTART_CORE for t in tokens))
+
+
+def looks_like_case_status(text: str) -> bool:
+    """"status", "mera case ka status", "स्टेटस": the family asks about its own case (a report code is not here)."""
+    tokens = _tokens(text)
+    return (0 < len(tokens) <= 8 and any(t in _STATUS_WORDS for t in tokens)
+            and all(t in _STATUS_WORDS or t in _STATUS_FILLER for t in tokens))
+
+
+def district_in(text: str) -> str | None:
+    """The district a reply names, read as the report form reads "which district?" (gazetteer, typos, HQ towns)."""
+    from bot.reports.intake import UNKNOWN, read_intake
+
+    district = read_intake(text, "district", "recruitment").district
+    return None if district in (None, UNKNOWN) else district
+
+
+def read_enrolment_reply(text: str, intent: str | None, last_prompt: str | None) -> str | None:
+    """The meaning (a `menu_choice`) of a reply to the self-enrolment questions, or None when it is not one (then the
+    message is read as usual: a number other than 1/2 keeps its main-menu meaning, a question gets its answer)."""
+    if intent in _NEVER_AN_ANSWER:
+        return None
+    if last_prompt == OFFER_PROMPT:
+        if intent not in _YES_NO_INTENTS:
+            return None
+        yes = True if intent == "affirm" else False if intent == "deny" else read_yes_no(text, intent)
+        if _tokens(text) in (["1"], ["2"]):
+            yes = _tokens(text) == ["1"]
+        if yes is None:
+            return None
+        if not yes:
+            return "followup_no"
+        return "followup_district" if district_in(text) else "followup_yes"
+    if last_prompt in DISTRICT_PROMPTS:
+        if district_in(text):
+            return "followup_district"
+        tokens = _tokens(text)
+        if len(tokens) == 1 and tokens[0].isdecimal():
+            return None  # 0 for the menu, 5 for a person
+        return DISTRICT_PROMPTS[last_prompt] if intent in _YES_NO_INTENTS else None
+    return None
+
+
+__all__ = ["EnrolmentError", "case_state", "case_summary", "district_in", "has_opted_out_case",
+           "looks_like_case_status", "looks_like_restart", "read_enrolment_reply", "request_enrolment",
+           "restart_checkins", "stop_checkins"]
