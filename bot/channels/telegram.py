@@ -43,6 +43,7 @@ from bot.channels.inbound import InboundTextError, clean_text
 from bot.channels.notices import notice
 from bot.delivery.senders import _telegram_error, telegram_bot
 from bot.followup.conversation import CHECKIN_PROMPTS, PROMPTS
+from bot.followup.family import OFFER_PROMPT
 from bot.language import LANGUAGE_MENU
 from bot.menu import CONSENT_PROMPT, FOLLOW_UP_MENUS, LANGUAGE_PROMPT, MAIN_MENU, QUICK_QUESTIONS
 from bot.reports.acknowledgement import is_registered_ngo
@@ -84,6 +85,7 @@ def _menu_options() -> dict[str, tuple[int, ...]]:
         options[prompt] = tuple(choices)
     for prompt in CHECKIN_PROMPTS:  # bot.followup.conversation.read_yes_no: 1 yes, 2 no; 0 "nothing" for the last
         options[prompt] = (0,) if prompt == PROMPTS["need"] else (1, 2)
+    options[OFFER_PROMPT] = (1, 2)  # bot.followup.family: 1 yes, check on us; 2 no
     return options
 
 
