@@ -29,6 +29,7 @@ from sanic import Sanic
 from sqlalchemy import select
 
 from bot.channels import gate
+from bot.channels.ratelimit import RateLimiter
 from bot.channels.telegram import (
     MENU_OPTIONS,
     SECRET_HEADER,
@@ -38,6 +39,7 @@ from bot.channels.telegram import (
     split_message,
 )
 from bot.clock import ManualClock
+from bot.settings import get_settings
 from bot.store.db import session_scope
 from bot.store.models import Report
 from tests.conftest import _reset_caches
@@ -282,7 +284,9 @@ def configure(monkeypatch: pytest.MonkeyPatch, fake: FakeTelegram, env: dict[str
         else:
             monkeypatch.delenv(name, raising=False)
     _reset_caches()
-    gate._limiter.cache_clear()
+    # The flood counter, in memory, on a clock that stands still: a real minute boundary would reset the count.
+    limiter = RateLimiter(get_settings().rate_limit_per_minute, clock=lambda: 1_800_000_000.0)
+    monkeypatch.setattr(gate, "_limiter", lambda: limiter)
 
 
 def post(url: str, body: Any, secret: str = "valid") -> requests.Response:

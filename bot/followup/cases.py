@@ -23,6 +23,7 @@ from bot.followup.words import CLAIM_STAGES, SCHEMES, SCHOOL_STAGES
 from bot.gazetteer import load_gazetteer
 from bot.reports.codes import new_code
 from bot.reports.outbox import audit
+from bot.store import contacts
 from bot.store.models import CheckIn, CompensationClaim, Contact, FollowupCase, Ngo, Report
 
 CHANNELS = ("sms", "whatsapp", "telegram", "rest")
@@ -67,6 +68,13 @@ def normalise_address(channel: str, address: str) -> str:
     elif not value:
         raise EnrolmentError("the contact is empty")
     return value
+
+
+def family_address(input_channel: str | None, conversation_id: str) -> tuple[str, str]:
+    """(channel, address) of the family behind a Rasa conversation. Check-ins on the REST channel are started
+    without an output channel, and Rasa then names the input channel "collector"."""
+    channel = "rest" if input_channel in (None, "", "collector", "rest", "cmdline") else input_channel
+    return contacts.reach(channel, conversation_id)
 
 
 def conversation_id(channel: str, address: str) -> str:

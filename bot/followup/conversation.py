@@ -17,10 +17,9 @@ from datetime import date, datetime, timedelta
 from bot.clock import Clock, SystemClock
 from bot.crypto import decrypt, encrypt
 from bot.followup.alerts import raise_alert
-from bot.followup.cases import case_for_contact
+from bot.followup.cases import case_for_contact, family_address
 from bot.followup.schedule import today_in_india
 from bot.settings import get_settings
-from bot.store import contacts
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, FollowupCase
 
@@ -124,13 +123,8 @@ def _open_checkin(case: FollowupCase) -> CheckIn | None:
 
 
 def _case_of(input_channel: str | None, conversation_id: str, session) -> FollowupCase | None:  # type: ignore[no-untyped-def]
-    channel, address = contacts.reach(_channel_name(input_channel), conversation_id)
+    channel, address = family_address(input_channel, conversation_id)
     return case_for_contact(session, channel, address)
-
-
-def _channel_name(input_channel: str | None) -> str:
-    """Check-ins on the REST channel are started without an output channel: Rasa then calls it "collector"."""
-    return "rest" if input_channel in (None, "", "collector", "rest", "cmdline") else input_channel
 
 
 def language_for(input_channel: str | None, conversation_id: str) -> str | None:

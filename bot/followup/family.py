@@ -21,6 +21,7 @@ from bot.followup.cases import (
     cancel_open_checkins,
     case_for_contact,
     create_case,
+    family_address,
     next_checkin,
     reopen_future_checkins,
 )
@@ -28,19 +29,13 @@ from bot.followup.conversation import read_yes_no
 from bot.followup.schedule import next_daytime, today_in_india
 from bot.followup.words import claims_words, followup_words, school_words
 from bot.reports.outbox import audit
-from bot.store import contacts
 from bot.store.db import session_scope
-
-
-def _reach(input_channel: str | None, conversation_id: str) -> tuple[str, str]:
-    channel = "rest" if input_channel in (None, "", "collector", "rest", "cmdline") else input_channel
-    return contacts.reach(channel, conversation_id)
 
 
 def case_summary(input_channel: str | None, conversation_id: str, language: str | None) -> CaseSummary | None:
     """The family's case in plain words (their language), or None when this contact has no case."""
     with session_scope() as session:
-        case = case_for_contact(session, *_reach(input_channel, conversation_id))
+        case = case_for_contact(session, *family_address(input_channel, conversation_id))
         if case is None:
             return None
         upcoming = next_checkin(case)
@@ -67,7 +62,7 @@ def stop_checkins(input_channel: str | None, conversation_id: str, clock: Clock 
     """opt_out: no more check-ins, and the district NGO is told (once per day at most, however often it is said)."""
     now = (clock or SystemClock()).now()
     with session_scope() as session:
-        case = case_for_contact(session, *_reach(input_channel, conversation_id))
+        case = case_for_contact(session, *family_address(input_channel, conversation_id))
         if case is None:
             return FollowupChange(False, False)
         if case.status == "opted_out":
@@ -83,7 +78,7 @@ def restart_checkins(input_channel: str | None, conversation_id: str, clock: Clo
     """A family that stopped the check-ins can rejoin: those not yet due are scheduled again."""
     now = (clock or SystemClock()).now()
     with session_scope() as session:
-        case = case_for_contact(session, *_reach(input_channel, conversation_id))
+        case = case_for_contact(session, *family_address(input_channel, conversation_id))
         if case is None:
             return FollowupChange(False, False)
         if case.status != "opted_out":
@@ -99,7 +94,7 @@ def request_enrolment(input_channel: str | None, conversation_id: str, district:
     """A family asked for check-ins and agreed: a pending case, and a request to the district NGO, which confirms it
     by acknowledging (OK CODE). Returns the case reference. Raises EnrolmentError (e.g. unknown district)."""
     now = (clock or SystemClock()).now()
-    channel, address = _reach(input_channel, conversation_id)
+    channel, address = family_address(input_channel, conversation_id)
     with session_scope() as session:
         existing = case_for_contact(session, channel, address)
         if existing is not None:
@@ -115,7 +110,7 @@ def request_enrolment(input_channel: str | None, conversation_id: str, district:
 def case_state(input_channel: str | None, conversation_id: str) -> tuple[str, str] | None:
     """(reference, status) of this contact's case — pending, active or opted_out — or None when there is none."""
     with session_scope() as session:
-        case = case_for_contact(session, *_reach(input_channel, conversation_id))
+        case = case_for_contact(session, *family_address(input_channel, conversation_id))
         return (case.reference, case.status) if case is not None else None
 
 
