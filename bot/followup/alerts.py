@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.crypto import encrypt
 from bot.followup.cases import decrypted, new_reference
 from bot.reports.outbox import audit
 from bot.reports.service import route_report
@@ -54,8 +55,6 @@ def _new_report(session: Session, case: FollowupCase, kind: str, urgent: bool, k
 
 
 def _encrypted(details: dict[str, str]) -> bytes:
-    from bot.crypto import encrypt
-
     return encrypt(json.dumps(details, ensure_ascii=False))
 
 
