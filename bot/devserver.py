@@ -1,9 +1,11 @@
 """`make run`: the Rasa server, the action server and the worker (report deliveries and follow-up check-ins)
 together, stopped together by Ctrl-C.
 
-The Rasa server runs with its HTTP API (`--enable-api`): the follow-up worker starts check-ins through it. Both bind
-to 127.0.0.1 only: the embedded default is for a developer's machine. Conversations live in SQLite under
-`var/` (endpoints.yml), so they survive a restart.
+The Rasa server runs with its HTTP API (`--enable-api`) behind `--auth-token`: the follow-up worker starts check-ins
+through it with the same token. The action server only answers Rasa (a shared secret in a header, bot/action_auth.py).
+Both tokens are generated once into `var/` (bot/settings.py) and handed to the three processes here. Both servers bind
+to 127.0.0.1 only: the embedded default is for a developer's machine. Conversations live in SQLite under `var/`
+(endpoints.yml), so they survive a restart.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, get_settings
 
 RASA_PORT = 5005
 ACTIONS_PORT = 5055
@@ -54,14 +56,17 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 
 def main() -> int:
     (PROJECT_ROOT / "var").mkdir(exist_ok=True)
-    env = dict(os.environ, SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2")
+    settings = get_settings()
+    env = dict(os.environ, SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2",
+               HELPLINE_RASA_TOKEN=settings.rasa_token or "", HELPLINE_ACTION_TOKEN=settings.action_token or "")
     actions = subprocess.Popen(
         [_bin("rasa"), "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)],
         cwd=PROJECT_ROOT, env=env,
     )
     rasa = subprocess.Popen(
         [
-            _bin("rasa"), "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(RASA_PORT),
+            _bin("rasa"), "run", "--enable-api", "--auth-token", env["HELPLINE_RASA_TOKEN"],
+            "--interface", "127.0.0.1", "--port", str(RASA_PORT),
             "--model", str(MODEL), "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
         ],
         cwd=PROJECT_ROOT, env=env,
@@ -82,6 +87,7 @@ def main() -> int:
         if _wait_until_up(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/", processes):
             print(
                 "\nThe helpline is running (Rasa on 127.0.0.1:5005, actions on 127.0.0.1:5055, worker).\n"
+                f"Rasa's HTTP API needs ?token=... (the token is in {settings.var_dir / 'rasa-api.token'}).\n"
                 "Talk to it from another terminal:  make shell\n"
                 "or: curl -s localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"namaste\"}'\n"
                 "Reports: helpline reports list / helpline reports show CODE (from another terminal).\n"

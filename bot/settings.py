@@ -8,6 +8,8 @@ SQLite files under `var/`, and a secret key generated once into `var/` so nothin
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -75,9 +77,13 @@ class Settings:
     followup_reminders: int = 2
     # A compensation claim not paid this many days after it was applied for (or after return) counts as late.
     compensation_due_days: int = 90
-    # The Rasa server the follow-up worker starts check-in conversations on (its HTTP API, `--enable-api`).
+    # The Rasa server the follow-up worker starts check-in conversations on (its HTTP API, `--enable-api`), and the
+    # `--auth-token` that API is always run behind (generated once into var/ in development, required in production).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str | None = None
+    # The shared secret Rasa sends the action server in the X-Helpline-Action-Token header (endpoints.yml); the
+    # action server refuses any other caller (rasa_sdk_plugins/). Generated into var/ in development.
+    action_token: str | None = None
     # How often `helpline worker` looks for due check-ins (they fall due by the hour; no need to look often).
     followup_poll_seconds: float = 30.0
 
@@ -137,14 +143,26 @@ def _hours(name: str, default: tuple[int, int]) -> tuple[int, int]:
     return start, end
 
 
-def _development_key(var_dir: Path) -> str:
-    """A per-checkout key kept in `var/`, so a developer's data stays readable across restarts."""
-    key_file = var_dir / "dev-secret.key"
-    if not key_file.exists():
+def _development_secret(var_dir: Path, filename: str, make: Callable[[], str]) -> str:
+    """A per-checkout secret kept in `var/` (readable by its owner only), so a developer's data stays readable and
+    the processes of `make run` agree on their tokens across restarts, with nothing to configure."""
+    secret_file = var_dir / filename
+    if not secret_file.exists():
         var_dir.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(Fernet.generate_key().decode())
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+        secret_file.touch(mode=0o600)
+        secret_file.write_text(make())
+    return secret_file.read_text().strip()
+
+
+def _token(name: str, environment: str, var_dir: Path, filename: str) -> str:
+    """An access token from the environment; in development generated once into var/; required in production."""
+    value = _env(name)
+    if value:
+        return value
+    if environment == "development":
+        return _development_secret(var_dir, filename, lambda: secrets.token_urlsafe(32))
+    raise ConfigurationError(f"{name} is required outside development (a long random string, e.g. from "
+                             "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
 
 
 def load_settings() -> Settings:
@@ -158,7 +176,7 @@ def load_settings() -> Settings:
     if raw_keys:
         keys = tuple(k.strip() for k in raw_keys.split(",") if k.strip())
     elif environment == "development":
-        keys = (_development_key(var_dir),)
+        keys = (_development_secret(var_dir, "dev-secret.key", lambda: Fernet.generate_key().decode()),)
     else:
         raise ConfigurationError(
             "HELPLINE_SECRET_KEYS is required outside development "
@@ -207,7 +225,8 @@ def load_settings() -> Settings:
         followup_reminders=int(_number("HELPLINE_FOLLOWUP_REMINDERS", 2)),
         compensation_due_days=int(_number("HELPLINE_COMPENSATION_DUE_DAYS", 90)),
         rasa_url=(_env("HELPLINE_RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
-        rasa_token=_env("HELPLINE_RASA_TOKEN"),
+        rasa_token=_token("HELPLINE_RASA_TOKEN", environment, var_dir, "rasa-api.token"),
+        action_token=_token("HELPLINE_ACTION_TOKEN", environment, var_dir, "action-server.token"),
         followup_poll_seconds=_number("HELPLINE_FOLLOWUP_POLL_SECONDS", 30),
     )
 

@@ -79,7 +79,8 @@ def main() -> int:
             # A daytime clock after every first check-in fell due: each family has one check-in to start.
             clock = ManualClock(datetime.now(timezone.utc))
             clock._now = datetime.combine(today, datetime.min.time(), IST).replace(hour=15).astimezone(timezone.utc)
-            worker = FollowupWorker(RasaStarter(helpline.api), clock, batch_size=1)
+            starter = RasaStarter(helpline.api, token=helpline.env["HELPLINE_RASA_TOKEN"])
+            worker = FollowupWorker(starter, clock, batch_size=1)
             latencies: list[float] = []
             started = time.perf_counter()
             for _ in range(FAMILIES):

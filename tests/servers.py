@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -46,6 +47,13 @@ class Helpline:
     env: dict[str, str]
     start_rasa: object
     stop_rasa: object
+    actions: str = ""  # the action server's base URL
+    log: Path | None = None  # where the servers write their logs
+
+    @property
+    def token(self) -> dict[str, str]:
+        """The query parameter Rasa's HTTP API needs (it runs behind --auth-token, as in make run)."""
+        return {"token": self.env["HELPLINE_RASA_TOKEN"]}
 
     def send(self, sender: str, message: object) -> list[str]:
         response = requests.post(self.url, json={"sender": sender, "message": message}, timeout=60)
@@ -53,7 +61,7 @@ class Helpline:
         return [m["text"] for m in response.json() if "text" in m]
 
     def tracker(self, sender: str) -> dict:
-        return requests.get(f"{self.api}/conversations/{sender}/tracker", timeout=30).json()
+        return requests.get(f"{self.api}/conversations/{sender}/tracker", params=self.token, timeout=30).json()
 
 
 @contextmanager
@@ -64,6 +72,7 @@ def running_helpline(var: Path, extra_env: dict[str, str] | None = None, worker:
     endpoints = var / "endpoints.yml"
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
+        "  headers:\n    X-Helpline-Action-Token: ${HELPLINE_ACTION_TOKEN}\n"
         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {var / 'tracker.db'}\n"
     )
     env = dict(
@@ -74,6 +83,9 @@ def running_helpline(var: Path, extra_env: dict[str, str] | None = None, worker:
         HELPLINE_VAR_DIR=str(var),
         HELPLINE_SECRET_KEYS=Fernet.generate_key().decode(),
         HELPLINE_DATABASE_URL=f"sqlite:///{var / 'helpline.db'}",
+        HELPLINE_RASA_URL=f"http://127.0.0.1:{rasa_port}",
+        HELPLINE_RASA_TOKEN=secrets.token_urlsafe(24),
+        HELPLINE_ACTION_TOKEN=secrets.token_urlsafe(24),
         **(extra_env or {}),
     )
     log = open(var / "servers.log", "w")  # noqa: SIM115 - closed at teardown
@@ -81,7 +93,8 @@ def running_helpline(var: Path, extra_env: dict[str, str] | None = None, worker:
         [RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    rasa_cmd = [RASA, "run", "--enable-api", "-i", "127.0.0.1", "-p", str(rasa_port), "--model", str(MODEL),
+    rasa_cmd = [RASA, "run", "--enable-api", "--auth-token", env["HELPLINE_RASA_TOKEN"],
+                "-i", "127.0.0.1", "-p", str(rasa_port), "--model", str(MODEL),
                 "--credentials", "credentials.yml", "--endpoints", str(endpoints)]
     state: dict[str, subprocess.Popen] = {}
     if worker:
@@ -105,6 +118,8 @@ def running_helpline(var: Path, extra_env: dict[str, str] | None = None, worker:
             env=env,
             start_rasa=start_rasa,
             stop_rasa=stop_rasa,
+            actions=f"http://127.0.0.1:{actions_port}",
+            log=var / "servers.log",
         )
     finally:
         for process in (state.get("rasa"), state.get("worker"), actions):

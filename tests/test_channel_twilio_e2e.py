@@ -65,7 +65,8 @@ class TwilioHelpline:
         return joined([m["body"] for m in sent])
 
     def tracker(self, conversation_id: str) -> dict:
-        response = requests.get(f"{self.servers.api}/conversations/{quote(conversation_id)}/tracker", timeout=30)
+        response = requests.get(f"{self.servers.api}/conversations/{quote(conversation_id)}/tracker",
+                                params=self.servers.token, timeout=30)
         assert response.status_code == 200, response.text
         return response.json()
 

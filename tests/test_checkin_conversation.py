@@ -37,12 +37,13 @@ class TriggeringStarter:
     messages Rasa returns in its JSON answer (the REST channel cannot be written to unasked)."""
 
     api: str
+    token: dict[str, str]
     messages: dict[str, list[str]] = field(default_factory=dict)
 
     def start(self, conversation: str, channel: str) -> None:
         assert channel == "rest"
         response = requests.post(f"{self.api}/conversations/{quote(conversation, safe='')}/trigger_intent",
-                                 json={"name": EXTERNAL_INTENT}, timeout=120)
+                                 params=self.token, json={"name": EXTERNAL_INTENT}, timeout=120)
         assert response.status_code == 200, response.text
         self.messages[conversation] = [m["text"] for m in response.json()["messages"] if "text" in m]
 
@@ -76,7 +77,7 @@ def start_checkin(helpline: Helpline, language: str, days_since_return: int = 8,
     clock = daytime_clock()
     returned_on = clock.now().astimezone(IST).date() - timedelta(days=days_since_return)
     reference = enrol(clock, returned_on, channel="rest", address=sender, language=language, **extra)
-    starter = TriggeringStarter(helpline.api)
+    starter = TriggeringStarter(helpline.api, helpline.token)
     assert FollowupWorker(starter, clock).run_once() == 1
     return sender, reference, starter.messages[sender]
 

@@ -54,3 +54,32 @@ def test_development_key_is_created_once(helpline_env, monkeypatch: pytest.Monke
     first = load_settings().secret_keys
     assert load_settings().secret_keys == first
     assert (helpline_env / "dev-secret.key").stat().st_mode & 0o077 == 0
+
+
+def test_production_refuses_to_start_without_its_access_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cryptography.fernet import Fernet
+
+    monkeypatch.setenv("HELPLINE_ENV", "production")
+    monkeypatch.setenv("HELPLINE_SECRET_KEYS", Fernet.generate_key().decode())
+    monkeypatch.setenv("HELPLINE_ACTION_TOKEN", "action-secret")
+    monkeypatch.delenv("HELPLINE_RASA_TOKEN", raising=False)
+    with pytest.raises(ConfigurationError, match="HELPLINE_RASA_TOKEN"):
+        load_settings()
+    monkeypatch.setenv("HELPLINE_RASA_TOKEN", "api-secret")
+    monkeypatch.delenv("HELPLINE_ACTION_TOKEN")
+    with pytest.raises(ConfigurationError, match="HELPLINE_ACTION_TOKEN"):
+        load_settings()
+    monkeypatch.setenv("HELPLINE_ACTION_TOKEN", "action-secret")
+    settings = load_settings()
+    assert (settings.rasa_token, settings.action_token) == ("api-secret", "action-secret")
+
+
+def test_development_tokens_are_made_once_and_kept_private(helpline_env, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HELPLINE_RASA_TOKEN", raising=False)
+    monkeypatch.delenv("HELPLINE_ACTION_TOKEN", raising=False)
+    first = load_settings()
+    again = load_settings()
+    assert first.rasa_token and first.action_token and first.rasa_token != first.action_token
+    assert (again.rasa_token, again.action_token) == (first.rasa_token, first.action_token)
+    for name in ("rasa-api.token", "action-server.token"):
+        assert (helpline_env / name).stat().st_mode & 0o077 == 0
