@@ -2,7 +2,10 @@
 store, the real `twilio` SDK sending to tests.fakes.twilio.FakeTwilio.
 
 The main test is a TABLE: one `Case` per line says what Twilio posts and what must happen (HTTP status, the text Rasa
-gets, the messages that go out). To cover a new situation, add one line to CASES. `on_new_message` stands in for
+gets, the messages that go out). To cover a new situation, add one line to CASES. SHAPE_CASES are generated from
+BAD_VALUES: every field whose shape the channel checks, with each kind of wrong value, refused with 400 before
+anything is stored (`test_a_re_cut_signed_request_is_refused` shows why: a signature survives moving a field
+boundary). `on_new_message` stands in for
 Rasa: it records the message and answers "ok" (or the case's `rasa_reply`) through the output channel it was given.
 
 Then: the output channel's splitting and buttons, a status callback that re-queues an undelivered report forward,
@@ -34,7 +37,7 @@ from twilio.request_validator import RequestValidator
 from bot.channels import gate
 from bot.channels.notices import NOTICES
 from bot.channels.ratelimit import RateLimiter
-from bot.channels.twilio import TwilioInput, TwilioOutput, split_for_whatsapp
+from bot.channels.twilio import FormParams, TwilioInput, TwilioOutput, split_for_whatsapp
 from bot.clock import ManualClock, SystemClock
 from bot.crypto import pseudonym
 from bot.delivery.senders import build_senders
@@ -44,7 +47,7 @@ from bot.sms import segments, split_for_sms
 from bot.store import contacts
 from bot.store.db import session_scope
 from bot.store.inbound import status_of
-from bot.store.models import Delivery
+from bot.store.models import Contact, Delivery, InboundSeen, OutboundStatus
 from bot.translation import NoTranslator
 from tests.conftest import _reset_caches
 from tests.fakes.twilio import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, FakeTwilio
@@ -92,6 +95,13 @@ def whatsapp(body: str | None, sender: str = OTHER, n: int | str = 1, **extra: s
 
 def without(params: dict[str, str], *names: str) -> dict[str, str]:
     return {k: v for k, v in params.items() if k not in names}
+
+
+def repeated(params: dict[str, str], name: str, value: str) -> FormParams:
+    """The form with `name` sent twice (the original value first), signed over both values as Twilio would."""
+    form = FormParams({k: [v] for k, v in params.items()})
+    form[name] = [*form.get(name, []), value]
+    return form
 
 
 def status_callback(message_sid: str, status: str, error_code: str = "") -> dict[str, str]:
@@ -185,6 +195,23 @@ def refused_as_json(reason: str) -> Callable[[Result], None]:
     return check
 
 
+def stored_rows() -> int:
+    """Everything a request could have left in the store: a seen MessageSid, a contact, a delivery status."""
+    with session_scope() as session:
+        return sum(len(session.execute(select(model)).all()) for model in (InboundSeen, Contact, OutboundStatus))
+
+
+def refused_before_anything_is_stored(field_name: str | None) -> Callable[[Result], None]:
+    """A shape refusal: 400 `bad_field` naming the field (never its value), and the store untouched."""
+
+    def check(result: Result) -> None:
+        body = result.response.json()
+        assert body["error"] == "bad_field" and body.get("field") == field_name, body
+        assert stored_rows() == 0
+
+    return check
+
+
 SLOW_DOWN_EN = NOTICES["slow_down"]["en"]
 
 CASES = [
@@ -214,13 +241,24 @@ CASES = [
     Case("missing From", without(sms("namaste"), "From"), expect_status=400),
     Case("missing MessageSid", without(sms("namaste"), "MessageSid"), expect_status=400),
     Case("From is not a phone number", sms("namaste", sender="messenger:12345"), expect_status=400),
-    Case("foreign AccountSid", sms("namaste", AccountSid=FOREIGN_ACCOUNT), expect_status=403),
+    Case("a forged request naming another account is still a 403", sms("namaste", AccountSid=FOREIGN_ACCOUNT),
+         signature="invalid", expect_status=403),
+    Case("MMS MessageSid (MM + 32 hex)", sms("photo", MessageSid="MM" + sid("mms")[2:],
+                                             SmsMessageSid="MM" + sid("mms")[2:]),
+         expect_text_to_rasa="photo", expect_outgoing=[(PERSON, "ok")]),
+    Case("Messaging Service SID and no deprecated copies of MessageSid",
+         without(sms("namaste", MessagingServiceSid="MG" + "0123456789abcdef" * 2), "SmsMessageSid", "SmsSid"),
+         expect_text_to_rasa="namaste", expect_outgoing=[(PERSON, "ok")]),
+    Case("ten media items", whatsapp("dekho", NumMedia="10", **{f"MediaUrl{i}": f"https://x.test/{i}"
+                                                                for i in range(10)}),
+         expect_text_to_rasa="dekho", expect_outgoing=[(f"whatsapp:{OTHER}", "ok")]),
     Case("location pin without text",
          whatsapp("", Latitude="25.5941", Longitude="85.1376", Address="Patna", Label="ghar"),
          expect_outgoing=[(f"whatsapp:{OTHER}", NOTICES["location_alone"]["hi"])]),
     Case("location out of range", whatsapp("", Latitude="95", Longitude="85.1"), expect_status=400),
     Case("voice note", whatsapp(None, NumMedia="1", MediaContentType0="audio/ogg",
-                                MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1"),
+                                MediaUrl0=f"https://api.twilio.com/2010-04-01/Accounts/{TEST_ACCOUNT_SID}/Messages/"
+                                          f"MM{sid(1)[2:]}/Media/ME{'0' * 32}"),
          expect_outgoing=[(f"whatsapp:{OTHER}", NOTICES["media"]["hi"])]),
     Case("photo with a caption: the caption goes to Rasa",
          whatsapp("yeh wahi dalal hai", NumMedia="1", MediaContentType0="image/jpeg", MediaUrl0="https://x.test/1"),
@@ -253,6 +291,90 @@ CASES = [
          expect_status=503, check=refused_as_json("channel_off")),
     Case("status callback while the channel is off", status_callback(sid("out-5"), "sent"), path=STATUS,
          env={"TWILIO_AUTH_TOKEN": ""}, expect_status=503),
+]
+
+
+# --- field shapes ---------------------------------------------------------------------------------------------------
+# For every field the channel reads and Twilio defines: each kind of wrong value (None: the field is left out), on
+# the endpoint that reads it. Each row must be refused with 400 `bad_field` naming that field, nothing reaching
+# Rasa, Twilio or the store. The base requests are the valid ones above ("valid SMS", "status callback recorded").
+
+HEX = "0123456789abcdef" * 2  # 32 lower-case hex digits
+SID = sid("shape")
+MISSING = None
+
+SID_VALUES = [("empty", ""), ("wrong prefix (AC)", "AC" + HEX), ("wrong prefix (MG)", "MG" + HEX),
+              ("lower-case prefix", "sm" + HEX), ("31 hex digits", "SM" + HEX[:31]),
+              ("33 hex digits", "SM" + HEX + "0"),
+              ("upper-case hex", "SM" + HEX.upper()), ("not hex", "SM" + "g" * 32), ("leading space", " " + SID),
+              ("trailing newline", SID + "\n"), ("field boundary shifted into it", SID + "NumMedia0"),
+              ("64 characters (what the old check allowed)", "SM" + "a" * 62)]
+ADDRESS_VALUES = [("empty", ""), ("without +", PERSON[1:]), ("with letters", "+1500555ABCD"),
+                  ("country code 0", "+05005550020"), ("6 digits", "+150055"), ("16 digits", "+1500555002012345"),
+                  ("spaces", "+1 500 555 0020"), ("dashes", "+1-500-555-0020"), ("trailing newline", PERSON + "\n"),
+                  ("Devanagari digits", "+१५००५५५००२०"), ("bare whatsapp:", "whatsapp:"),
+                  ("whatsapp: without +", "whatsapp:" + PERSON[1:]), ("upper-case WhatsApp:", "WhatsApp:" + PERSON),
+                  ("another channel's prefix", "messenger:" + PERSON), ("double prefix", "whatsapp:whatsapp:" + PERSON)]
+BAD_VALUES: dict[str, list[tuple[str, str | None]]] = {
+    "MessageSid": [("missing", MISSING), *SID_VALUES],
+    "SmsMessageSid": [*SID_VALUES, ("another message's id", sid("another"))],
+    "SmsSid": [*SID_VALUES, ("another message's id", sid("another"))],
+    "AccountSid": [("missing", MISSING), ("empty", ""), ("another account", FOREIGN_ACCOUNT),
+                   ("lower-case prefix", "ac" + TEST_ACCOUNT_SID[2:]), ("upper-case hex", "AC" + HEX.upper()),
+                   ("31 hex digits", TEST_ACCOUNT_SID[:-1]),
+                   ("33 hex digits", TEST_ACCOUNT_SID + "1"), ("wrong prefix", "SM" + TEST_ACCOUNT_SID[2:]),
+                   ("field boundary shifted into it", TEST_ACCOUNT_SID + "ApiVersion2010-04-01")],
+    "MessagingServiceSid": [("empty", ""), ("wrong prefix", "SM" + HEX), ("31 hex digits", "MG" + HEX[:31]),
+                            ("upper-case hex", "MG" + HEX.upper())],
+    "NumMedia": [("missing", MISSING), ("empty", ""), ("-1", "-1"), ("99", "99"), ("11", "11"), ("100", "100"),
+                 ("1e3", "1e3"), ("leading space", " 1"), ("trailing space", "1 "), ("+1", "+1"), ("1.0", "1.0"),
+                 ("Devanagari digit", "१"), ("field boundary shifted into it", "0NumSegments1")],
+    "From": [("missing", MISSING), *ADDRESS_VALUES],
+    "To": [("missing", MISSING), *ADDRESS_VALUES],
+}
+STATUS_BAD_VALUES: dict[str, list[tuple[str, str | None]]] = {
+    "MessageSid": [("missing", MISSING), *SID_VALUES],
+    "SmsSid": [*SID_VALUES, ("another message's id", sid("another"))],
+    "AccountSid": BAD_VALUES["AccountSid"],
+    "MessagingServiceSid": BAD_VALUES["MessagingServiceSid"],
+    "From": ADDRESS_VALUES,
+    "To": ADDRESS_VALUES,
+    "MessageStatus": [("missing", MISSING), ("empty", ""), ("upper-case", "DELIVERED"), ("digits", "200"),
+                      ("field boundary shifted into it", "deliveredSmsSid" + SID)],
+    "ErrorCode": [("letters", "ERR"), ("leading space", " 30003"), ("negative", "-1"), ("17 digits", "1" * 17)],
+}
+
+
+def with_value(params: dict[str, str], name: str, value: str | None) -> dict[str, str]:
+    return without(params, name) if value is None else {**params, name: value}
+
+
+SHAPE_CASES = [
+    *(Case(f"message {name}: {label}", with_value(sms("namaste", n="shape"), name, value), expect_status=400,
+           check=refused_before_anything_is_stored(name))
+      for name, values in BAD_VALUES.items() for label, value in values),
+    *(Case(f"status callback {name}: {label}", with_value(status_callback(SID, "delivered"), name, value),
+           path=STATUS, expect_status=400, check=refused_before_anything_is_stored(name))
+      for name, values in STATUS_BAD_VALUES.items() for label, value in values),
+    # Fields that are each well shaped, but not together.
+    Case("message From on WhatsApp, To on SMS", whatsapp("hello", n="shape", To=HELPLINE), expect_status=400,
+         check=refused_before_anything_is_stored("To")),
+    Case("message From on SMS, To on WhatsApp", sms("hello", n="shape", To=f"whatsapp:{HELPLINE}"),
+         expect_status=400, check=refused_before_anything_is_stored("To")),
+    Case("status callback From on WhatsApp, To on SMS",
+         status_callback(SID, "delivered") | {"From": f"whatsapp:{HELPLINE}"}, path=STATUS, expect_status=400,
+         check=refused_before_anything_is_stored("To")),
+    # The form itself: a field sent twice, a field name Twilio never uses (what re-cutting a Body would produce).
+    *(Case(f"message {name} sent twice", repeated(sms("namaste", n="shape"), name, value), expect_status=400,
+           check=refused_before_anything_is_stored(name))
+      for name, value in [("MessageSid", sid("twice")), ("From", OTHER), ("Body", "namaste"), ("NumMedia", "0")]),
+    Case("status callback MessageStatus sent twice", repeated(status_callback(SID, "failed"), "MessageStatus",
+                                                               "delivered"),
+         path=STATUS, expect_status=400, check=refused_before_anything_is_stored("MessageStatus")),
+    *(Case(f"message field name {label}", sms("namaste", n="shape", **{name: ""}), expect_status=400,
+           check=refused_before_anything_is_stored(None))
+      for label, name in [("with + and digits", "From+15005550021"), ("with a colon", "Fromwhatsapp:"),
+                          ("with a space", "Media Url0"), ("starting with a digit", "0Body"), ("empty", "")]),
 ]
 
 
@@ -307,7 +429,7 @@ class Harness:
                    signed_url: str | None = None, content_type: str = FORM) -> httpx.Response:
         assert self._client is not None
         url = signed_url or self.base_url + path
-        body = urlencode(params) if content_type == FORM else json.dumps(params)
+        body = urlencode(params, doseq=True) if content_type == FORM else json.dumps(params)
         return await self._client.post(path, content=body.encode(),
                                        headers=headers_for(signature, url, params, content_type))
 
@@ -347,7 +469,7 @@ def configure(monkeypatch: pytest.MonkeyPatch, fake: FakeTwilio, **extra: str) -
     monkeypatch.setattr(gate, "_limiter", lambda: limiter)
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda case: case.label)
+@pytest.mark.parametrize("case", CASES + SHAPE_CASES, ids=lambda case: case.label)
 def test_webhook(case: Case, twilio: FakeTwilio, monkeypatch: pytest.MonkeyPatch) -> None:
     configure(monkeypatch, twilio, **case.env)
     if case.ngo_directory:
@@ -373,6 +495,40 @@ def test_webhook(case: Case, twilio: FakeTwilio, monkeypatch: pytest.MonkeyPatch
     result = asyncio.run(run())
     if case.check is not None:
         case.check(result)
+
+
+def test_a_re_cut_signed_request_is_refused(twilio: FakeTwilio) -> None:
+    """Issue 10: Twilio signs URL + name1 + value1 + name2 + value2 ... (names sorted) with no separators, so moving
+    a field boundary keeps the signature. A captured message with `MessageSid=SM<32 hex>` and `NumMedia=0`, re-cut
+    as `MessageSid=SM<32 hex>NumMedia0` with NumMedia removed, verifies, but names a message id the duplicate check
+    has never seen. It must be refused (400), and the genuine message processed once."""
+    original = sms("namaste", n="replayed")
+    assert "MessagingServiceSid" not in original  # nothing sorts between MessageSid and NumMedia in this form
+    shifted = without({**original, "MessageSid": original["MessageSid"] + "NumMedia" + original["NumMedia"]},
+                      "NumMedia")
+    url = BASE + WEBHOOK
+    signature = signature_for(url, original)
+    # The attack is real: the signature Twilio made for the original is valid for the re-cut form.
+    assert RequestValidator(TEST_AUTH_TOKEN).validate(url, shifted, signature)
+    assert shifted["MessageSid"] != original["MessageSid"]
+    rasa = RecordingRasa()
+
+    async def run() -> list[httpx.Response]:
+        async with Harness(rasa) as harness:
+            answers = []
+            for form in (original, shifted, original):  # the genuine one, the re-cut replay, Twilio's redelivery
+                answers.append(await harness.raw(WEBHOOK, urlencode(form).encode(),
+                                                 {"Content-Type": FORM, "X-Twilio-Signature": signature}))
+            return answers
+
+    first, replay, redelivery = asyncio.run(run())
+    assert (first.status_code, replay.status_code, redelivery.status_code) == (200, 400, 200)
+    assert replay.json() == {"error": "bad_field", "field": "MessageSid",
+                             "detail": "MessageSid does not have the shape Twilio gives it"}
+    assert [m.text for m in rasa.messages] == ["namaste"]  # processed once
+    assert [m["body"] for m in twilio.messages] == ["ok"]
+    with session_scope() as session:
+        assert [row.provider_id for row in session.execute(select(InboundSeen)).scalars()] == [original["MessageSid"]]
 
 
 def test_health_says_whether_the_channel_is_on(twilio: FakeTwilio, monkeypatch: pytest.MonkeyPatch) -> None:

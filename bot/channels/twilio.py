@@ -5,6 +5,10 @@ Families write from cheap phones by SMS or WhatsApp; Twilio posts each message h
 - Anyone can POST to a public URL, so nothing is processed unless `X-Twilio-Signature` is Twilio's HMAC of the URL
   Twilio called and the form, made with our auth token, and the message names our account. Behind a proxy or tunnel
   the URL Twilio called is not the one this server sees: set HELPLINE_PUBLIC_URL.
+- A valid signature is not enough: Twilio signs the field names and values run together without separators, so a
+  captured request can be re-cut (`MessageSid=SM<32 hex>NumMedia0`, NumMedia removed) and still verify. Every field
+  we read must therefore have exactly the shape Twilio gives it (FIELDS below; 400 otherwise), checked before any
+  state changes: no duplicate record, no contact, no Rasa, no status row.
 - The form is parsed here, not by Sanic: Sanic drops blank fields (Twilio signs them, e.g. an empty Body with a
   photo) and silently replaces bad UTF-8; both would make a genuine request fail or a forged one look different.
 - Every message goes through `bot.channels.gate.admit` (duplicates, NGO commands, media, location, flood limit);
@@ -19,10 +23,12 @@ Families write from cheap phones by SMS or WhatsApp; Twilio posts each message h
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import math
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 from typing import Any, Dict, List, TypeVar
@@ -56,19 +62,47 @@ MAX_FORM_FIELDS = 200  # a real webhook has about 20-40; more is not Twilio
 REPLY_TIMEOUT_SECONDS = 5.0  # per API call: Twilio waits 15 s for the webhook answer, and replies are sent before it
 FAILED_STATUSES = ("failed", "undelivered")
 
-_PHONE = re.compile(r"\+?[0-9]{3,20}")
-_SID = re.compile(r"[A-Za-z0-9]{2,64}")
-_STATUS = re.compile(r"[a-z_-]{1,16}")
-_ERROR_CODE = re.compile(r"[0-9]{1,16}")
-_COUNT = re.compile(r"[0-9]{1,3}")
+# --- the shape of every field we read -------------------------------------------------------------------------------
+# A SID is two letters and 32 hex digits (twilio.com/docs/glossary/what-is-a-sid). Twilio generates them in lower
+# case (its error 90001 names the range 0-9 and a-f, and every SID it shows is lower case); the OpenAPI pattern
+# `[0-9a-fA-F]` is what its API accepts as input. We take only what Twilio sends: an upper-case SID is not Twilio's.
+_MESSAGE_SID = re.compile(r"(?:SM|MM)[0-9a-f]{32}")
+# E.164: "+", a country code that does not start with 0, at most 15 digits (7 at least: no short codes, no
+# alphanumeric sender IDs: a person writes from a phone number, and we send from one). WhatsApp: the same after
+# "whatsapp:".
+_ADDRESS = re.compile(r"(?:whatsapp:)?\+[1-9][0-9]{6,14}")
+# Twilio's parameter names are CamelCase words and digits (MediaUrl0). A name with anything else in it ("+", ":")
+# can only come from re-cutting a signed request, e.g. turning part of a Body into a field.
+_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
+
+
+@dataclass(frozen=True)
+class Field:
+    shape: re.Pattern[str]  # the whole value must match
+    on_message: bool = False  # required on the incoming-message webhook
+    on_status: bool = False  # required on the status callback
+
+
+FIELDS: dict[str, Field] = {
+    "AccountSid": Field(re.compile(r"AC[0-9a-f]{32}"), on_message=True, on_status=True),  # and equal to ours
+    "MessageSid": Field(_MESSAGE_SID, on_message=True, on_status=True),  # the duplicate check's key
+    "SmsMessageSid": Field(_MESSAGE_SID),  # deprecated copies of MessageSid: when sent, equal to it
+    "SmsSid": Field(_MESSAGE_SID),
+    "MessagingServiceSid": Field(re.compile(r"MG[0-9a-f]{32}")),
+    "NumMedia": Field(re.compile(r"[0-9]{1,2}"), on_message=True),  # and at most MAX_MEDIA
+    "From": Field(_ADDRESS, on_message=True),  # From and To: both "whatsapp:" or neither
+    "To": Field(_ADDRESS, on_message=True),
+    "MessageStatus": Field(re.compile(r"[a-z_]{1,16}"), on_status=True),
+    "ErrorCode": Field(re.compile(r"[0-9]{0,16}")),  # blank when there is no error
+}
 
 
 class Refused(Exception):
     """A request answered with a 4xx/5xx JSON error and not processed; `reason` is a short machine-readable code."""
 
-    def __init__(self, status: int, reason: str, detail: str) -> None:
+    def __init__(self, status: int, reason: str, detail: str, field: str | None = None) -> None:
         super().__init__(detail)
-        self.status, self.reason, self.detail = status, reason, detail
+        self.status, self.reason, self.detail, self.field = status, reason, detail, field
 
 
 class FormParams(dict[str, list[str]]):
@@ -84,7 +118,45 @@ class FormParams(dict[str, list[str]]):
 
 
 def _refusal(error: Refused) -> HTTPResponse:
-    return response.json({"error": error.reason, "detail": error.detail}, status=error.status)
+    body = {"error": error.reason, "detail": error.detail}
+    if error.field is not None:
+        body["field"] = error.field  # the field's name only, never its value
+    return response.json(body, status=error.status)
+
+
+def check_fields(form: FormParams, account_sid: str, endpoint: str) -> None:
+    """Refuse (400, `bad_field`) a form whose fields are not exactly what Twilio sends: a field name that is not a
+    Twilio parameter name or comes twice, a field of FIELDS with another shape, a required one missing, another
+    account, SmsSid/SmsMessageSid unlike MessageSid, From and To on different channels, NumMedia above MAX_MEDIA.
+    `endpoint`: "message" or "status". Reads nothing but the form and changes nothing."""
+
+    def bad(name: str, detail: str) -> Refused:
+        return Refused(400, "bad_field", detail, field=name)
+
+    for name, values in form.items():
+        if not _FIELD_NAME.fullmatch(name):
+            raise Refused(400, "bad_field", "a field name is not a Twilio parameter name")
+        if len(values) != 1:
+            raise bad(name, f"{name} is repeated")
+    for name, spec in FIELDS.items():
+        value = form.one(name)
+        if value is None:
+            if spec.on_message if endpoint == "message" else spec.on_status:
+                raise bad(name, f"{name} is required")
+            continue
+        if not spec.shape.fullmatch(value):
+            raise bad(name, f"{name} does not have the shape Twilio gives it")
+    if not hmac.compare_digest((form.one("AccountSid") or "").encode(), account_sid.encode()):
+        raise bad("AccountSid", "the message is for another account")
+    message_sid = form.one("MessageSid")
+    for name in ("SmsMessageSid", "SmsSid"):
+        if form.one(name) not in (None, message_sid):
+            raise bad(name, f"{name} differs from MessageSid")
+    if int(form.one("NumMedia") or "0") > MAX_MEDIA:
+        raise bad("NumMedia", f"NumMedia is more than {MAX_MEDIA}")
+    sender, to = form.one("From"), form.one("To")
+    if sender is not None and to is not None and sender.startswith("whatsapp:") != to.startswith("whatsapp:"):
+        raise bad("To", "From and To are not on the same channel")
 
 
 async def in_executor(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -278,31 +350,27 @@ class TwilioInput(InputChannel):
         assert self._validator is not None
         if not self._validator.validate(self._signed_url(request), form, signature):
             raise Refused(403, "forbidden", "the signature does not match")
-        account = form.one("AccountSid")
-        if account is not None and account != self.account_sid:
-            raise Refused(403, "forbidden", "the message is for another account")
 
-    async def _checked_form(self, request: Request) -> FormParams:
+    async def _checked_form(self, request: Request, endpoint: str) -> FormParams:
+        """The form of a request that is signed by Twilio (else 403) and has Twilio's shapes (else 400).
+
+        The signature comes first: a caller who cannot sign learns nothing but 403, not which fields, account or
+        shapes we accept, and forged requests are refused as before. Both checks are pure (an HMAC, some regexes),
+        so either order keeps the rule that matters: nothing is recorded, deduplicated or passed on before both."""
         if not self.enabled:
             raise Refused(503, "channel_off", "the Twilio channel is not configured")
         form = self._form(request)
         self._authenticate(request, form)
+        check_fields(form, self.account_sid or "", endpoint)
         return form
 
     # --- reading a message ----------------------------------------------------------------------------------------
 
     def _inbound(self, form: FormParams) -> Inbound:
-        sender, message_sid = form.one("From"), form.one("MessageSid")
-        if not sender or not message_sid:
-            raise Refused(400, "malformed", "From and MessageSid are required")
-        if not _SID.fullmatch(message_sid):
-            raise Refused(400, "malformed", "MessageSid is not a Twilio id")
-        if form.one("AccountSid") is None:
-            raise Refused(400, "malformed", "AccountSid is required")
+        """The message of a form that passed check_fields (so From, MessageSid and NumMedia are Twilio's)."""
+        sender, message_sid = form.one("From") or "", form.one("MessageSid") or ""
         channel = "whatsapp" if sender.startswith("whatsapp:") else "sms"
-        address = sender.removeprefix("whatsapp:").strip()
-        if not _PHONE.fullmatch(address):
-            raise Refused(400, "bad_sender", "From is not a phone number")
+        address = sender.removeprefix("whatsapp:")
         location = self._location(form)
         media = self._media(form)
         raw = form.one("Body")
@@ -333,11 +401,8 @@ class TwilioInput(InputChannel):
 
     @staticmethod
     def _media(form: FormParams) -> tuple[Media, ...]:
-        raw = (form.one("NumMedia") or "0").strip()
-        if not _COUNT.fullmatch(raw):
-            raise Refused(400, "malformed", "NumMedia must be a small number")
         items = []
-        for index in range(min(int(raw), MAX_MEDIA)):
+        for index in range(min(int(form.one("NumMedia") or "0"), MAX_MEDIA)):  # its shape is checked
             url = form.one(f"MediaUrl{index}")
             if url and url.isprintable() and len(url) <= 2048:
                 items.append(Media(media_kind(form.one(f"MediaContentType{index}")), url))
@@ -346,8 +411,8 @@ class TwilioInput(InputChannel):
     @staticmethod
     def _reply_from(form: FormParams) -> str | None:
         """Answer from the number the person wrote to (the helpline may have several); None: the configured one."""
-        to = (form.one("To") or "").removeprefix("whatsapp:").strip()
-        return to if _PHONE.fullmatch(to) else None
+        to = (form.one("To") or "").removeprefix("whatsapp:")  # its shape is checked
+        return to or None
 
     # --- the webhooks -----------------------------------------------------------------------------------------------
 
@@ -363,10 +428,10 @@ class TwilioInput(InputChannel):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
-                form = await self._checked_form(request)
+                form = await self._checked_form(request, "message")
                 message = self._inbound(form)
             except Refused as error:
-                if error.status == 403:
+                if error.status == 403 or error.reason == "bad_field":  # the detail names fields, never values
                     logger.warning("twilio webhook refused: %s", error.detail)
                 return _refusal(error)
             try:
@@ -395,17 +460,13 @@ class TwilioInput(InputChannel):
         @webhook.route("/status", methods=["POST"])  # TWILIO_STATUS_PATH: the senders' status_callback
         async def status(request: Request) -> HTTPResponse:
             try:
-                form = await self._checked_form(request)
-                sid, state = form.one("MessageSid") or "", (form.one("MessageStatus") or "").lower()
-                error_code = (form.one("ErrorCode") or "").strip() or None
-                if not _SID.fullmatch(sid) or not _STATUS.fullmatch(state):
-                    raise Refused(400, "malformed", "MessageSid and MessageStatus are required")
-                if error_code is not None and not _ERROR_CODE.fullmatch(error_code):
-                    raise Refused(400, "malformed", "ErrorCode must be a number")
+                form = await self._checked_form(request, "status")
             except Refused as error:
-                if error.status == 403:
+                if error.status == 403 or error.reason == "bad_field":  # the detail names fields, never values
                     logger.warning("twilio status callback refused: %s", error.detail)
                 return _refusal(error)
+            sid, state = form.one("MessageSid") or "", form.one("MessageStatus") or ""  # shapes checked
+            error_code = form.one("ErrorCode") or None
             party = form.one("To") or form.one("From") or ""
             channel = "whatsapp" if party.startswith("whatsapp:") else "sms"
             try:
