@@ -4,7 +4,10 @@ Check-ins are rows (bot.store.models.CheckIn), so a stopped or restarted worker 
 with a conditional UPDATE and a lease before Rasa is asked to start it (one worker wins, on SQLite and PostgreSQL),
 and the action that sends the question records that it went out (`prompts`). A worker that dies in between leaves a
 `firing` row whose lease runs out: if the question went out it becomes `waiting`, otherwise it is fired again — so
-nothing is sent twice and nothing is lost.
+nothing is sent twice and nothing is lost. Every write after the (slow) call to Rasa, and every recovery, is a
+compare-and-set (bot.store.cas.transition) on the state read — same row, status `firing`, same lease, same counts —
+so a worker whose lease ran out while Rasa was slow cannot settle or give back a check-in another worker has
+recovered and claimed again.
 
 Catch-up: after downtime, when several check-ins of one family are overdue, only the latest is sent (the others are
 marked `skipped`); a family is never sent a burst of stale questions. Nothing is sent outside daytime hours in India.
@@ -25,6 +28,7 @@ from bot.followup.cases import cancel_open_checkins, conversation_id
 from bot.followup.schedule import is_daytime, next_daytime
 from bot.followup.starter import ConversationStarter, StartError
 from bot.settings import get_settings
+from bot.store.cas import transition
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, FollowupCase
 
@@ -107,20 +111,20 @@ class FollowupWorker:
                 return 0
             target_id, channel = target.id, case.channel
             conversation = conversation_id(case.channel, decrypt(case.address_encrypted))
-        if not self._claim(target_id, now):
+        lease = self._claim(target_id, now)
+        if lease is None:
             return 0
         try:
             self.starter.start(conversation, channel)
         except StartError as error:
-            self._release(target_id, now, str(error))
+            self._release(target_id, lease, now, str(error))
             return 0
         with session_scope() as session:
-            session.execute(
-                update(CheckIn).where(CheckIn.id == target_id, CheckIn.status == "firing")
-                .values(status="waiting", lease_until=None, fired_at=now, last_error=None,
-                        next_action_at=next_daytime(now + self.reminder_after))
-                .execution_options(synchronize_session=False)
-            )
+            # Only under this worker's lease: if Rasa was so slow that the lease ran out and another worker took the
+            # check-in over, that worker settles it.
+            transition(session, CheckIn, target_id, {"status": "firing", "lease_until": lease},
+                       {"status": "waiting", "lease_until": None, "fired_at": now, "last_error": None,
+                        "next_action_at": next_daytime(now + self.reminder_after)})
         return 1
 
     def _close_waiting(self, session, case: FollowupCase, checkin: CheckIn, now: datetime,  # type: ignore[no-untyped-def]
@@ -132,35 +136,47 @@ class FollowupWorker:
         if not superseded:  # asked, reminded twice, no answer: the NGO should call the family
             raise_alert(session, case, "no_reply", f"k{checkin.id}", now)
 
-    def _claim(self, checkin_id: int, now: datetime) -> bool:
+    def _claim(self, checkin_id: int, now: datetime) -> datetime | None:
+        """Take the check-in for one start; returns the lease every later write of this worker is conditional on."""
+        lease = now + self.lease
         with session_scope() as session:
             claimed = session.execute(
                 update(CheckIn)
                 .where(CheckIn.id == checkin_id, CheckIn.status.in_(("scheduled", "waiting")),
                        CheckIn.next_action_at <= now)
-                .values(status="firing", lease_until=now + self.lease, sends=CheckIn.sends + 1)
+                .values(status="firing", lease_until=lease, sends=CheckIn.sends + 1)
                 .execution_options(synchronize_session=False)
             ).rowcount
-        return claimed == 1
+        return lease if claimed == 1 else None
 
-    def _release(self, checkin_id: int, now: datetime, error: str) -> None:
-        """Rasa could not start it: give the claim back, to be tried again shortly (nothing went out)."""
-        with session_scope() as session:
-            checkin = session.get(CheckIn, checkin_id)
-            if checkin is None or checkin.status != "firing":
-                return
-            if checkin.prompts >= checkin.sends:  # the question did go out before the error
-                checkin.status, checkin.fired_at = "waiting", now
-                checkin.next_action_at = next_daytime(now + self.reminder_after)
-            else:
-                checkin.sends -= 1
-                checkin.status = "scheduled" if checkin.sends == 0 else "waiting"
-                checkin.next_action_at = now + RETRY_AFTER
-            checkin.lease_until, checkin.last_error = None, error[:200]
+    def _release(self, checkin_id: int, lease: datetime, now: datetime, error: str) -> None:
+        """Rasa could not start it: give the claim back, to be tried again shortly (nothing went out) — if the claim is
+        still this worker's. The write is conditional on the counts read too: the check-in action may record that the
+        question went out at this very moment, and then it must become `waiting`, so the state is read again."""
+        for _ in range(3):
+            with session_scope() as session:
+                checkin = session.get(CheckIn, checkin_id)
+                if (checkin is None or checkin.status != "firing" or checkin.lease_until is None
+                        or as_utc(checkin.lease_until) != as_utc(lease)):
+                    return  # another worker recovered it (our lease ran out): it is theirs to settle
+                values = self._settled(checkin, now, asked_at=now, retry_at=now + RETRY_AFTER)
+                values["last_error"] = error[:200]
+                if transition(session, CheckIn, checkin_id, _as_read(checkin), values):
+                    break
         logger.warning("check-in %s not started: %s", checkin_id, error)
 
+    def _settled(self, checkin: CheckIn, now: datetime, asked_at: datetime, retry_at: datetime) -> dict:
+        """The values that end a `firing` claim: `waiting` if the question went out, else back to be fired again."""
+        if checkin.prompts >= checkin.sends:  # the question did go out
+            return {"status": "waiting", "fired_at": asked_at, "lease_until": None,
+                    "next_action_at": next_daytime(asked_at + self.reminder_after)}
+        sends = checkin.sends - 1
+        return {"status": "scheduled" if sends == 0 else "waiting", "sends": sends, "lease_until": None,
+                "next_action_at": retry_at}
+
     def recover_interrupted(self, now: datetime | None = None) -> int:
-        """Settle `firing` rows whose lease ran out: a worker died between claiming and recording the result."""
+        """Settle `firing` rows whose lease ran out: a worker died between claiming and recording the result.
+        Each row changes only if it is still as read, so two workers recovering at once settle it once."""
         now = now or self.clock.now()
         with session_scope() as session:
             stale = list(session.execute(
@@ -168,13 +184,13 @@ class FollowupWorker:
                                       or_(CheckIn.lease_until.is_(None), CheckIn.lease_until < now))
             ).scalars())
             for checkin in stale:
-                if checkin.prompts >= checkin.sends:  # the question went out: now we wait for the answer
-                    started = as_utc(checkin.lease_until) - self.lease if checkin.lease_until else now
-                    checkin.status, checkin.fired_at = "waiting", started
-                    checkin.next_action_at = next_daytime(started + self.reminder_after)
-                else:  # it never reached the family: fire it again
-                    checkin.sends -= 1
-                    checkin.status = "scheduled" if checkin.sends == 0 else "waiting"
-                    checkin.next_action_at = now
-                checkin.lease_until = None
+                started = as_utc(checkin.lease_until) - self.lease if checkin.lease_until else now
+                transition(session, CheckIn, checkin.id, _as_read(checkin),
+                           self._settled(checkin, now, asked_at=started, retry_at=now))
             return len(stale)
+
+
+def _as_read(checkin: CheckIn) -> dict[str, object]:
+    """What a settling write expects to find: the claim (status, lease) and the counts its decision rests on."""
+    return {"status": checkin.status, "lease_until": checkin.lease_until, "sends": checkin.sends,
+            "prompts": checkin.prompts}

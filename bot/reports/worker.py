@@ -4,8 +4,17 @@ Each message moves pending → sending → sent. Claiming is a conditional UPDAT
 and on PostgreSQL alike), and a claim carries a lease. A worker killed mid-send leaves a `sending` row whose lease
 runs out; the next worker first asks the provider whether the message went out (Twilio can list sent messages; the
 marker in the text identifies it) and only sends again when it did not — or, where the provider cannot tell
-(Telegram), sends again marked as a repeat. Retryable errors back off exponentially; after the last attempt, or a
-permanent error, the NGO's next contact (e.g. SMS after WhatsApp) is queued.
+(Telegram), sends again. A forward sent again after such an interruption says so in its text on every channel
+("Sent again after an interruption: it may have reached you already"), under the heading that holds the marker, so
+Twilio's lookup still finds it. Retryable errors back off exponentially; after the last attempt, or a permanent
+error, the NGO's next contact (e.g. SMS after WhatsApp) is queued.
+
+Every write a worker makes after a slow call (the provider's history lookup, the send itself) is a compare-and-set
+(bot.store.cas.transition) on the state it read: same row, same status, same lease. A worker that was slow enough
+for its lease to run out, and whose row another worker meanwhile recovered and claimed again, therefore changes
+nothing when it finally answers: its late `failed` cannot make the forward go out a second time, and its late `sent`
+or failure cannot overwrite the new claim. Whatever follows a write (an audit entry, the NGO's next contact) happens
+only when the write won. tests/test_worker_races.py races two workers over one row on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from bot.reports.outbox import audit, enqueue_to_ngo
 from bot.reports.service import details_of, route_unrouted
 from bot.settings import get_settings
 from bot.store import contacts
+from bot.store.cas import transition
 from bot.store.db import session_scope
 from bot.store.inbound import prune_seen
 from bot.store.models import Delivery
@@ -94,36 +104,45 @@ class DeliveryWorker:
             ).scalars())
 
     def recover_interrupted(self) -> int:
-        """Settle `sending` rows whose lease ran out: a worker died between claiming and recording the result."""
+        """Settle `sending` rows whose lease ran out: a worker died between claiming and recording the result.
+
+        The row is read, the provider asked (slow: an HTTP call to Twilio), and the outcome written only if the row
+        is still `sending` under the very lease that was read: another worker may have recovered it and claimed it
+        again in the meantime, and an unconditional `failed` would then send the forward a second time."""
         now = self.clock.now()
         with session_scope() as session:
             stale = list(session.execute(
                 select(Delivery.id).where(Delivery.status == "sending", Delivery.lease_until < now)
             ).scalars())
         for delivery_id in stale:
-            with session_scope() as session:
+            with session_scope() as session:  # read, then let the connection go before the slow call
                 delivery = session.get(Delivery, delivery_id)
-                if delivery is None or delivery.status != "sending" or as_utc(delivery.lease_until) >= now:
+                if (delivery is None or delivery.status != "sending" or delivery.lease_until is None
+                        or as_utc(delivery.lease_until) >= now):
                     continue
-                sender = self.senders.get(delivery.channel)
+                lease, channel, marker = delivery.lease_until, delivery.channel, delivery.marker
+                address = decrypt(delivery.address_encrypted)
                 since = as_utc(delivery.last_attempt_at or delivery.created_at) - timedelta(minutes=5)
-                provider_id = None
-                if sender is not None:
-                    try:
-                        provider_id = sender.find_sent(delivery.channel, decrypt(delivery.address_encrypted),
-                                                       delivery.marker, since)
-                    except DeliveryError:
-                        continue  # cannot ask the provider now: leave it for the next pass
+            sender = self.senders.get(channel)
+            provider_id = None
+            if sender is not None:
+                try:
+                    provider_id = sender.find_sent(channel, address, marker, since)
+                except DeliveryError:
+                    continue  # cannot ask the provider now: leave it for the next pass
+            expected = {"status": "sending", "lease_until": lease}
+            with session_scope() as session:
                 if provider_id:
-                    delivery.status, delivery.provider_id, delivery.sent_at, delivery.lease_until = (
-                        "sent", provider_id, now, None)
-                    audit(session, delivery.report, "worker", "reconciled", f"delivery {delivery.id} had gone out",
-                          now)
-                else:
-                    delivery.status, delivery.next_attempt_at, delivery.lease_until = "failed", now, None
-                    delivery.last_error = "interrupted"
-                    audit(session, delivery.report, "worker", "interrupted", f"delivery {delivery.id} sent again",
-                          now)
+                    if transition(session, Delivery, delivery_id, expected,
+                                  {"status": "sent", "provider_id": provider_id, "sent_at": now,
+                                   "lease_until": None}):
+                        audit(session, session.get(Delivery, delivery_id).report, "worker", "reconciled",
+                              f"delivery {delivery_id} had gone out", now)
+                elif transition(session, Delivery, delivery_id, expected,
+                                {"status": "failed", "next_attempt_at": now, "lease_until": None,
+                                 "last_error": INTERRUPTED}):
+                    audit(session, session.get(Delivery, delivery_id).report, "worker", "interrupted",
+                          f"delivery {delivery_id} sent again", now)
         return len(stale)
 
     def _compose_if_needed(self, delivery_id: int) -> None:
@@ -138,34 +157,38 @@ class DeliveryWorker:
                 .values(body_encrypted=encrypt(body)).execution_options(synchronize_session=False)
             )
 
-    def _claim(self, delivery_id: int, now: datetime) -> bool:
+    def _claim(self, delivery_id: int, now: datetime) -> datetime | None:
+        """Take the row for one attempt. Returns the lease this worker now holds (every later write of this attempt
+        is conditional on it), or None when another worker has it or it is not due."""
+        lease = now + self.lease
         with session_scope() as session:
             claimed = session.execute(
                 update(Delivery)
                 .where(Delivery.id == delivery_id, Delivery.status.in_(("pending", "failed")),
                        Delivery.next_attempt_at <= now)
-                .values(status="sending", lease_until=now + self.lease, last_attempt_at=now,
-                        attempts=Delivery.attempts + 1)
+                .values(status="sending", lease_until=lease, last_attempt_at=now, attempts=Delivery.attempts + 1)
                 .execution_options(synchronize_session=False)
             ).rowcount
-        return claimed == 1
+        return lease if claimed == 1 else None
 
     def _outside_whatsapp_window(self, delivery_id: int, now: datetime) -> bool:
         """WhatsApp only lets a business start a conversation within 24 hours of the person's last message. Outside
         it, a forward goes as the configured approved template, or else by SMS to the same number; the row is
-        changed before sending, so a crash cannot make it go both ways."""
+        changed before sending, so a crash cannot make it go both ways. The switch is conditional on the row being
+        as read (still WhatsApp, still waiting to be claimed): a worker that claimed it meanwhile keeps its claim."""
         with session_scope() as session:
             delivery = session.get(Delivery, delivery_id)
             if delivery is None or delivery.channel != "whatsapp" or delivery.status not in ("pending", "failed"):
                 return False
+            status = delivery.status
             last = contacts.last_inbound("whatsapp", decrypt(delivery.address_encrypted))
             if last is not None and now - as_utc(last) < WHATSAPP_WINDOW:
                 return False
             if get_settings().twilio_whatsapp_template_sid:
                 return True  # sent as the template
-            if "sms" in self.senders:
-                delivery.channel = "sms"
-                audit(session, delivery.report, "worker", "whatsapp_window_closed", f"delivery {delivery.id} by SMS",
+            if "sms" in self.senders and transition(session, Delivery, delivery_id,
+                                                    {"status": status, "channel": "whatsapp"}, {"channel": "sms"}):
+                audit(session, delivery.report, "worker", "whatsapp_window_closed", f"delivery {delivery_id} by SMS",
                       now)
             return False
 
@@ -173,17 +196,22 @@ class DeliveryWorker:
         self._compose_if_needed(delivery_id)
         now = self.clock.now()
         template = self.whatsapp_window and self._outside_whatsapp_window(delivery_id, now)
-        if not self._claim(delivery_id, now):
+        lease = self._claim(delivery_id, now)
+        if lease is None:
             return 0
         with session_scope() as session:
             delivery = session.get(Delivery, delivery_id)
             channel, address = delivery.channel, decrypt(delivery.address_encrypted)
             body = decrypt(delivery.body_encrypted)
-            if delivery.last_error == "interrupted" and delivery.channel == "telegram":
-                body = body.replace("\n", "\n" + _repeat_line(delivery), 1)
+            lines = body.split("\n")
+            kind_line = lines[1 if len(lines) > 1 else 0][:100]
+            if was_interrupted(delivery):
+                # An earlier attempt ended without a known outcome: it may have reached the NGO, so say this is a
+                # repeat, on every channel. The line goes under the heading, which keeps the marker. (A WhatsApp
+                # template is fixed approved text and cannot carry it; the audit trail still records the repeat.)
+                body = with_repeat_line(body, delivery)
             code = delivery.report.code if delivery.report else None
             marker = delivery.marker
-            kind_line = body.split("\n")[1 if len(body.split("\n")) > 1 else 0][:100]
         sender = self.senders.get(channel)
         try:
             if sender is None:
@@ -195,41 +223,57 @@ class DeliveryWorker:
             else:
                 provider_id = sender.send(channel, address, body, buttons)
         except DeliveryError as error:
-            self._record_failure(delivery_id, error)
+            self._record_failure(delivery_id, lease, error)
             return 0
         with session_scope() as session:
-            session.execute(
-                update(Delivery).where(Delivery.id == delivery_id, Delivery.status == "sending")
-                .values(status="sent", provider_id=str(provider_id)[:64], sent_at=self.clock.now(), lease_until=None,
-                        last_error=None)
-                .execution_options(synchronize_session=False)
-            )
+            # Only under this worker's own lease: if the send took so long that the lease ran out and another worker
+            # recovered the row, that worker decides (it finds the message at Twilio, or sends it marked as a repeat).
+            if not transition(session, Delivery, delivery_id, {"status": "sending", "lease_until": lease},
+                              {"status": "sent", "provider_id": str(provider_id)[:64], "sent_at": self.clock.now(),
+                               "lease_until": None, "last_error": None}):
+                logger.warning("delivery %s went out after its lease was taken over; left to the new owner",
+                               delivery_id)
         return 1
 
-    def _record_failure(self, delivery_id: int, error: DeliveryError) -> None:
+    def _record_failure(self, delivery_id: int, lease: datetime, error: DeliveryError) -> None:
+        """Back off or give up, if the row is still this worker's (status `sending` under its lease)."""
         now = self.clock.now()
+        expected = {"status": "sending", "lease_until": lease}
         with session_scope() as session:
             delivery = session.get(Delivery, delivery_id)
-            delivery.lease_until = None
-            delivery.last_error = str(error)[:200]
+            if delivery is None:
+                return
+            message = str(error)
+            if was_interrupted(delivery):  # still unconfirmed whether an earlier attempt reached the NGO
+                message = f"{INTERRUPTED}; {message}"
             if error.retryable and delivery.attempts < self.max_attempts:
                 delay = timedelta(seconds=self.backoff * (2 ** (delivery.attempts - 1)))
                 if error.retry_after:
                     delay = max(delay, timedelta(seconds=error.retry_after))
-                delivery.status, delivery.next_attempt_at = "failed", now + min(delay, MAX_BACKOFF)
+                transition(session, Delivery, delivery_id, expected,
+                           {"status": "failed", "next_attempt_at": now + min(delay, MAX_BACKOFF),
+                            "lease_until": None, "last_error": message[:200]})
                 return
-            give_up(session, delivery, now, type(error).__name__)
+            if transition(session, Delivery, delivery_id, expected, {"lease_until": None,
+                                                                     "last_error": message[:200]}):
+                session.refresh(delivery)
+                give_up(session, delivery, now, type(error).__name__)
 
 
-def give_up(session: Session, delivery: Delivery, now: datetime, reason: str) -> None:
-    """This way of reaching the NGO failed for good: queue its next contact (e.g. SMS after WhatsApp), if any."""
-    delivery.status = "dead"
+def give_up(session: Session, delivery: Delivery, now: datetime, reason: str) -> bool:
+    """This way of reaching the NGO failed for good: queue its next contact (e.g. SMS after WhatsApp), if any.
+
+    Conditional on the row's status as the caller read it, so two callers (two workers, two status callbacks for
+    one message) give up once: the audit entry and the next contact follow only the write that won."""
+    if not transition(session, Delivery, delivery.id, {"status": delivery.status}, {"status": "dead"}):
+        return False
     audit(session, delivery.report, "worker", "delivery_failed", f"delivery {delivery.id} via {delivery.channel}: "
           f"{reason}", now)
     position = _contact_position(delivery)
     if delivery.report is not None and delivery.ngo is not None and position is not None:
         level = int(delivery.dedupe_key.split(":")[2])
         enqueue_to_ngo(session, delivery.report, delivery.ngo, delivery.purpose, level, now, position + 1)
+    return True
 
 
 def provider_failed(provider_id: str, clock: Clock | None = None) -> bool:
@@ -246,10 +290,20 @@ def provider_failed(provider_id: str, clock: Clock | None = None) -> bool:
         return True
 
 
-def _repeat_line(delivery: Delivery) -> str:
+INTERRUPTED = "interrupted"  # last_error of a forward whose earlier attempt ended without a known outcome
+
+
+def was_interrupted(delivery: Delivery) -> bool:
+    return (delivery.last_error or "").startswith(INTERRUPTED)
+
+
+def with_repeat_line(body: str, delivery: Delivery) -> str:
+    """The forward with "Sent again after an interruption" under its first line (the heading, with the marker)."""
     from bot.reports.forward import labels_for
 
-    return labels_for(delivery.ngo.language if delivery.ngo else "en")["repeat"] + "\n"
+    line = labels_for(delivery.ngo.language if delivery.ngo else "en")["repeat"]
+    heading, newline, rest = body.partition("\n")
+    return heading + "\n" + line + newline + rest
 
 
 def _contact_position(delivery: Delivery) -> int | None:

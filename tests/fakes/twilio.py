@@ -5,6 +5,10 @@ It answers with the JSON Twilio returns, checks HTTP Basic auth, and honours Twi
 (https://www.twilio.com/docs/iam/test-credentials): To +15005550001 is an invalid number (21211), +15005550004 has
 opted out (21610), From +15005550008 has a full queue (21611), and so on. Created messages are "queued" in the reply
 and immediately "sent" in the history, as if Twilio had handed them on at once.
+
+`lookup_gate` (a `Gate`) makes history lookups slow in a way a test controls: each list request is answered as of
+the moment it arrived, then held until the test lets it go, so a test can decide exactly what happens while a
+worker waits for Twilio.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import binascii
 import math
 import re
 import secrets
+import threading
 from datetime import date, datetime, timezone
 from email.utils import format_datetime
 from typing import Any
@@ -59,6 +64,49 @@ def twilio_error(status: int, code: int | None = None, message: str | None = Non
     }
 
 
+class Gate:
+    """Holds requests until a test releases them, one at a time or all at once; tests wait on `wait_for_arrivals`
+    instead of sleeping."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._held: list[threading.Event] = []
+        self._open = False
+        self.arrived = 0
+
+    def hold(self) -> None:
+        """Called by the fake's request thread: block until released (returns at once when the gate is open)."""
+        passage = threading.Event()
+        with self._condition:
+            self.arrived += 1
+            self._condition.notify_all()
+            if self._open:
+                return
+            self._held.append(passage)
+        passage.wait()
+
+    def wait_for_arrivals(self, count: int, timeout: float = 30) -> None:
+        """Wait until `count` requests have reached the gate in all (the timeout only stops a broken test hanging)."""
+        with self._condition:
+            if not self._condition.wait_for(lambda: self.arrived >= count, timeout):
+                raise AssertionError(f"only {self.arrived} of {count} requests reached the gate")
+
+    def release(self, which: int = 0) -> None:
+        """Let one held request go: 0 the oldest, -1 the newest."""
+        with self._condition:
+            if not self._held:
+                raise AssertionError("no request is held")
+            self._held.pop(which).set()
+
+    def open(self) -> None:
+        """Release every held request and let all later ones through."""
+        with self._condition:
+            self._open = True
+            for passage in self._held:
+                passage.set()
+            self._held.clear()
+
+
 def _segments(body: str) -> int:
     gsm = all(ord(ch) < 128 for ch in body)  # close enough to GSM-7 for a fake
     single, part = (160, 153) if gsm else (70, 67)
@@ -84,6 +132,7 @@ class FakeTwilio(FakeServer):
         self.auth_token = auth_token
         self._received: list[dict[str, Any]] = []  # what the API was asked to send
         self._history: list[dict[str, Any]] = []  # the account's messages, as Twilio keeps them
+        self.lookup_gate: Gate | None = None  # set by a test to hold history lookups (GET Messages.json)
 
     # --- what tests read and set up -----------------------------------------------------------------------------
 
@@ -101,6 +150,11 @@ class FakeTwilio(FakeServer):
 
     def default_error(self, status: int) -> Any:
         return twilio_error(status)
+
+    def stop(self) -> None:
+        if self.lookup_gate is not None:
+            self.lookup_gate.open()  # a held request must not keep the server from stopping
+        super().stop()
 
     # --- HTTP ---------------------------------------------------------------------------------------------------
 
@@ -127,7 +181,10 @@ class FakeTwilio(FakeServer):
             if request.method == "POST":
                 return self._create(request)
             if request.method == "GET":
-                return self._list(request)
+                reply = self._list(request)  # the history as it is now, answered after the gate (if any)
+                if self.lookup_gate is not None:
+                    self.lookup_gate.hold()
+                return reply
             return Reply(405, twilio_error(405, 20004, "Method not allowed"))
         one = _ONE.match(request.path)
         if one and request.method == "GET":
