@@ -12,6 +12,8 @@ STAMP := $(VENV)/.installed
 MODEL := models/helpline.tar.gz
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
+# Rasa's anonymous usage telemetry is off for everything run from here (run, train, test, eval, bench).
+export RASA_TELEMETRY_ENABLED := false
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
 	$(wildcard bot/nlu/*.py) bot/menu.py bot/language.py bot/gazetteer.py bot/data/districts.yml

@@ -57,7 +57,7 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 def main() -> int:
     (PROJECT_ROOT / "var").mkdir(exist_ok=True)
     settings = get_settings()
-    env = dict(os.environ, SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2",
+    env = dict(os.environ, SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false",
                HELPLINE_RASA_TOKEN=settings.rasa_token or "", HELPLINE_ACTION_TOKEN=settings.action_token or "")
     actions = subprocess.Popen(
         [_bin("rasa"), "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)],

@@ -79,6 +79,7 @@ def running_helpline(var: Path, extra_env: dict[str, str] | None = None, worker:
         os.environ,
         SANIC_HOST="127.0.0.1",
         TF_CPP_MIN_LOG_LEVEL="3",
+        RASA_TELEMETRY_ENABLED="false",
         HELPLINE_ENV="development",
         HELPLINE_VAR_DIR=str(var),
         HELPLINE_SECRET_KEYS=Fernet.generate_key().decode(),
