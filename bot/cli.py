@@ -96,6 +96,37 @@ def _reports_show(args: argparse.Namespace) -> int:
     return 0
 
 
+# Exit codes of `reports ack|close`: 0 done (or already done), 1 no such report, 2 no such active NGO, 3 refused.
+_ACT_EXIT = {"acknowledged": 0, "closed": 0, "already": 0, "not_found": 1, "not_yours": 3}
+
+
+def _reports_act(args: argparse.Namespace) -> int:
+    """Acknowledge or close a report on behalf of an NGO (e.g. one that phoned in), through the same rule and audit
+    trail as the NGO's own "OK CODE" / "CLOSE CODE note" (bot.reports.access)."""
+    from bot.reports.acknowledgement import act_as_ngo
+    from bot.reports.codes import find_any_code
+
+    verb = "ack" if args.reports_command == "ack" else "close"
+    args.code = find_any_code(args.code) or args.code.strip()  # "482-9317" as NGOs write it
+    result = act_as_ngo(args.ngo, verb, args.code, getattr(args, "note", None) or "", "cli", args.clock)
+    if result is None:
+        print(f"not done: there is no active NGO '{args.ngo}' in the directory (see `helpline ngos routes`)",
+              file=sys.stderr)
+        return 2
+    if result.action == "not_found":
+        print(f"not done: there is no report {args.code}", file=sys.stderr)
+    elif result.action == "not_yours":
+        print(f"refused: {args.ngo} may not act on report {args.code}: it was not sent to it, is not in its "
+              "district's escalation chain and is not of its state (audited)", file=sys.stderr)
+    elif result.action == "already":
+        from bot.reports.service import report_status
+
+        print(f"report {args.code} was already {report_status(args.code)}; nothing changed")
+    else:
+        print(f"report {args.code} {result.action} on behalf of {args.ngo}")
+    return _ACT_EXIT[result.action]
+
+
 def _deliveries(_: argparse.Namespace) -> int:
     from bot.store.inbound import recent_failures, status_counts
 
@@ -310,7 +341,8 @@ def _case_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
-    """`clock`: the time the follow-up commands take as now (tests pass a ManualClock; default the system's)."""
+    """`clock`: the time the follow-up and `reports ack|close` commands take as now (tests pass a ManualClock;
+    default the system's)."""
     parser = argparse.ArgumentParser(prog="helpline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     db = commands.add_parser("db", help="database schema")
@@ -338,6 +370,13 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     show = reports.add_parser("show", help="one report in full: details, forwards, audit trail")
     show.add_argument("code")
     show.set_defaults(handler=_reports_show)
+    ack = reports.add_parser("ack", help="acknowledge a report on behalf of an NGO (only one that may act on it)")
+    close = reports.add_parser("close", help="close a report on behalf of an NGO (only one that may act on it)")
+    for parser_ in (ack, close):
+        parser_.add_argument("code")
+        parser_.add_argument("--ngo", required=True, metavar="NGO_KEY", help="the NGO's id in the directory")
+        parser_.set_defaults(handler=_reports_act)
+    close.add_argument("--note", help="what was done (stored encrypted)")
     commands.add_parser("deliveries", help="delivery statuses reported by Twilio, latest failures").set_defaults(
         handler=_deliveries)
     _case_commands(commands)

@@ -51,6 +51,7 @@ SECRET = "test-webhook-secret_0123456789"
 PERSON = 700000001  # a fictitious private chat (a family)
 OTHER_PERSON = 700000002
 NGO_CHAT = -1001000000102  # the Magadh sample NGO's fictitious group (bot/data/ngos.sample.yml)
+BIHAR_DESK_CHAT = -1001000000110  # the Bihar state desk's fictitious group
 STRANGE_GROUP = -1009999999999  # a group the directory does not list
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Helpline Test Bot", "username": "helpline_test_bot"}
 MENU_TEXT = "Reply with a number:\n1 Money owed\n2 School admission\n3 Report\n4 Our case\n5 Talk\n6 Language"
@@ -391,6 +392,21 @@ def test_ngo_button_acknowledges_a_real_report(bench_factory: Callable[..., Benc
     # The same press from a family's chat acknowledges nothing (and the report stays acknowledged once).
     assert bench.post(button(2, f"ack:{submitted.code}", chat_id=OTHER_PERSON)).status_code == 200
     assert len(bench.fake.sent) == 1
+
+
+def test_the_other_state_desk_button_is_refused(bench_factory: Callable[..., Bench]) -> None:
+    """Issue 10: the Bihar desk's chat pressing OK on a Jaipur (Rajasthan) report's button changes nothing."""
+    bench = bench_factory()
+    submitted = file_report(ManualClock(), district="Jaipur", destination=None)
+    response = bench.post(button(1, f"ack:{submitted.code}", chat_id=BIHAR_DESK_CHAT))
+    assert response.status_code == 200
+    [reply] = bench.fake.sent
+    assert reply["chat_id"] == BIHAR_DESK_CHAT and submitted.code in reply["text"] and "नहीं भेजी" in reply["text"]
+    with session_scope() as session:
+        report = session.execute(select(Report).where(Report.code == submitted.code)).scalar_one()
+        assert (report.status, report.escalation_level, report.acknowledged_by) == ("received", 0, None)
+        assert report.ack_due_at is not None
+    assert bench.dialogue.messages == []
 
 
 def test_long_reply_is_split_and_the_keyboard_goes_on_the_last_part(bench_factory: Callable[..., Bench]) -> None:

@@ -7,7 +7,8 @@
 
 `bot.reports.acknowledgement.handle_ngo_message` calls `handle_followup_command` for registered NGOs only, so
 nobody else can enrol or change a case. An NGO may change a case it enrolled or one of a district whose escalation
-order it is in. A mistake gets a reply saying what was wrong and the format, in the NGO's language (en or hi).
+order it is in, or of its own state when it is a state desk (the reports' rule, `bot.reports.access`). A mistake gets
+a reply saying what was wrong and the format, in the NGO's language (en or hi).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
 
 from bot.followup.cases import (
     Enrolment,
@@ -32,9 +34,9 @@ from bot.followup.coordinator import first_contact_day
 from bot.followup.schedule import today_in_india
 from bot.followup.words import CLAIM_STAGES, SCHEMES, SCHOOL_STAGES
 from bot.gazetteer import load_gazetteer
+from bot.reports.access import district_scope
 from bot.reports.codes import is_valid
 from bot.reports.outbox import audit
-from bot.reports.routing import NoRouteError, chain_for
 from bot.store.models import FollowupCase, Ngo, Report
 
 ENROL_WORDS = frozenset({"enrol", "enroll", "enrolment", "enrollment", "नामांकन"})
@@ -330,14 +332,24 @@ def parse_case(text: str) -> CaseCommand:
     return CaseCommand(reference, "claim", stage=stage, scheme=scheme, on=on)
 
 
+def cases_scope_filter(ngo: Ngo) -> ColumnElement[bool]:
+    """A where-clause on `FollowupCase`: the cases `ngo` may change (and, in the coming web console, see).
+
+    The NGO enrolled or confirmed the case, or the case's district is one it may act for under the reports' rule
+    (`bot.reports.access.district_scope`: in the district's escalation chain, or the state desk of the district's
+    own state) — so, as for reports, a state desk has no say over the other state's cases. Inactive NGOs: none."""
+    if not ngo.active:
+        return false()
+    return or_(FollowupCase.ngo_id == ngo.id, district_scope(ngo, FollowupCase.district))
+
+
 def may_change(session: Session, ngo: Ngo, case: FollowupCase) -> bool:
-    """The NGO enrolled the case, or it is in the escalation order of the case's district (its state contact too)."""
-    if case.ngo_id == ngo.id:
-        return True
-    try:
-        return any(step.id == ngo.id for step in chain_for(session, case.district))
-    except NoRouteError:
+    """May `ngo` change (or read the status of) `case`? The same question as `cases_scope_filter`, for one case."""
+    if not ngo.active:
         return False
+    return session.execute(
+        select(FollowupCase.id).where(FollowupCase.id == case.id, cases_scope_filter(ngo)).limit(1)
+    ).first() is not None
 
 
 def handle_followup_command(session: Session, ngo: Ngo, channel: str, text: str, now: datetime

@@ -1,8 +1,10 @@
 """Acknowledge, close and escalate reports; and the NGOs' follow-up commands (ENROL, CASE: bot.followup.commands).
 
-An NGO acknowledges with "OK CODE" (or the Telegram button) and closes with "CLOSE CODE note". Only a number or chat
-registered in the NGO directory can do either, and only for a report it was sent or whose district it is responsible
-for. A report nobody acknowledges in time goes to the next NGO of its district's escalation order, ending with the
+An NGO acknowledges with "OK CODE" (or the Telegram button) and closes with "CLOSE CODE note"; an operator can do the
+same on an NGO's behalf with `helpline reports ack|close CODE --ngo KEY`. Only a number or chat registered in the NGO
+directory can do either, and only for a report `bot.reports.access.may_act_on_report` allows: one it was sent, or
+whose district's escalation chain it is in, or of its own state when it is a state desk — never another state's.
+A report nobody acknowledges in time goes to the next NGO of its district's escalation order, ending with the
 state-level contact; escalation is decided against the stored due time, so any number of workers (or a restarted one)
 escalate each step exactly once.
 """
@@ -18,12 +20,13 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock, SystemClock, as_utc
 from bot.crypto import encrypt, pseudonym
+from bot.reports.access import may_act_on_report
 from bot.reports.codes import find_any_code, is_valid
 from bot.reports.outbox import audit, enqueue_to_ngo
 from bot.reports.routing import NoRouteError, chain_for
 from bot.settings import get_settings
 from bot.store.db import session_scope
-from bot.store.models import Delivery, Ngo, NgoContact, Report
+from bot.store.models import Ngo, NgoContact, Report
 
 _ACK_WORDS = ("ok", "ack", "okay", "ओके", "ठीक")
 _CLOSE_WORDS = ("close", "closed", "band", "बंद")
@@ -76,15 +79,6 @@ def is_registered_ngo(channel: str, address: str) -> bool:
         return registered_ngo(session, channel, address) is not None
 
 
-def _may_act(session: Session, ngo: Ngo, report: Report) -> bool:
-    if ngo.state_contact_for:
-        return True
-    sent = session.execute(
-        select(Delivery.id).where(Delivery.report_id == report.id, Delivery.ngo_id == ngo.id).limit(1)
-    ).first()
-    return bool(sent) or any(step.id == ngo.id for step in chain_for(session, report.district))
-
-
 def _reply(recipient: Ngo, action: str, **values: str) -> NgoCommandResult:
     texts = _REPLIES["en" if recipient.language == "en" else "hi"]
     return NgoCommandResult(action, texts[action].format(**values))
@@ -124,31 +118,52 @@ def handle_ngo_message(channel: str, address: str, text: str, clock: Clock | Non
         if command is None or command[1] is None:
             return _reply(ngo, "help")
         verb, code, note = command
-        report = session.execute(select(Report).where(Report.code == code)).scalar_one_or_none() if is_valid(
-            code) else None
-        if report is None:
-            return _reply(ngo, "not_found", code=code)
-        if not _may_act(session, ngo, report):
-            audit(session, report, f"ngo:{ngo.key}", "refused", f"{verb} from an NGO not responsible", now)
-            return _reply(ngo, "not_yours", code=code)
-        if verb == "ack":
-            if report.status != "received":
-                return _reply(ngo, "already", code=code, status=report.status)
-            report.status, report.acknowledged_at, report.acknowledged_by, report.ack_due_at = (
-                "acknowledged", now, ngo.id, None)
-            audit(session, report, f"ngo:{ngo.key}", "acknowledged", f"via {channel}", now)
-            if report.kind == "enrolment" and report.case_id is not None:
-                from bot.followup.cases import confirm_enrolment  # follow-up builds on reports, not the reverse
+        return act_on_report(session, ngo, verb, code or "", note, channel, now)
 
-                confirm_enrolment(session, report.case_id, ngo, now)
-            return _reply(ngo, "acknowledged", code=code, ngo=ngo.name)
-        if report.status == "received":
-            report.acknowledged_at, report.acknowledged_by = now, ngo.id
-        report.status, report.closed_at, report.ack_due_at = "closed", now, None
-        if note:
-            report.close_note_encrypted = encrypt(note)
-        audit(session, report, f"ngo:{ngo.key}", "closed", f"via {channel}, note={'yes' if note else 'no'}", now)
-        return _reply(ngo, "closed", code=code)
+
+def act_as_ngo(ngo_key: str, verb: str, code: str, note: str = "", via: str = "cli",
+               clock: Clock | None = None) -> NgoCommandResult | None:
+    """Acknowledge or close a report on behalf of the NGO `ngo_key` (the CLI); None when there is no active NGO with
+    that key. The same rule and the same audit entries as the NGO's own message."""
+    now = (clock or SystemClock()).now()
+    with session_scope() as session:
+        ngo = session.execute(select(Ngo).where(Ngo.key == ngo_key, Ngo.active.is_(True))).scalar_one_or_none()
+        if ngo is None:
+            return None
+        return act_on_report(session, ngo, verb, find_any_code(code) or code.strip(), note.strip(), via, now)
+
+
+def act_on_report(session: Session, ngo: Ngo, verb: str, code: str, note: str, via: str,
+                  now: datetime) -> NgoCommandResult:
+    """"ack" or "close" report `code` as `ngo`, if `may_act_on_report` allows it; a refusal changes nothing (status,
+    escalation level, due time) and is audited. `via`: the channel, or "cli"."""
+    if verb not in ("ack", "close"):
+        raise ValueError(f"unknown report command {verb!r}")
+    report = session.execute(select(Report).where(Report.code == code)).scalar_one_or_none() if is_valid(
+        code) else None
+    if report is None:
+        return _reply(ngo, "not_found", code=code)
+    if not may_act_on_report(session, ngo, report):
+        audit(session, report, f"ngo:{ngo.key}", "refused", f"{verb} from an NGO not responsible", now)
+        return _reply(ngo, "not_yours", code=code)
+    if verb == "ack":
+        if report.status != "received":
+            return _reply(ngo, "already", code=code, status=report.status)
+        report.status, report.acknowledged_at, report.acknowledged_by, report.ack_due_at = (
+            "acknowledged", now, ngo.id, None)
+        audit(session, report, f"ngo:{ngo.key}", "acknowledged", f"via {via}", now)
+        if report.kind == "enrolment" and report.case_id is not None:
+            from bot.followup.cases import confirm_enrolment  # follow-up builds on reports, not the reverse
+
+            confirm_enrolment(session, report.case_id, ngo, now)
+        return _reply(ngo, "acknowledged", code=code, ngo=ngo.name)
+    if report.status == "received":
+        report.acknowledged_at, report.acknowledged_by = now, ngo.id
+    report.status, report.closed_at, report.ack_due_at = "closed", now, None
+    if note:
+        report.close_note_encrypted = encrypt(note)
+    audit(session, report, f"ngo:{ngo.key}", "closed", f"via {via}, note={'yes' if note else 'no'}", now)
+    return _reply(ngo, "closed", code=code)
 
 
 def escalate_due(clock: Clock | None = None) -> int:

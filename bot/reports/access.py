@@ -1,0 +1,93 @@
+"""Which NGO may act on which report: the one rule every path uses (issue 10).
+
+An NGO acts on a report when it acknowledges it ("OK CODE", the Telegram button), closes it ("CLOSE CODE note"),
+does the same through `helpline reports ack|close --ngo KEY`, or (coming) sees it in the web console. Acting stops
+the report's escalation, so an NGO that may act on reports it was never meant to handle can silence an alert that
+the right NGO never answered. That is what happened when the rule was "any state desk may act on anything": the
+Rajasthan desk acknowledged and closed a Gaya (Bihar) report that was never sent to it, and its escalation stopped.
+
+The rule: an *active* NGO may act on a report when
+
+1. it was sent a message about that report — a Delivery row: the first forward, a corridor alert to the destination
+   district, an escalation; even when the directory changed afterwards and the NGO is no longer in the chain; or
+2. it is in the escalation chain of the report's district as `bot.reports.routing.chain_for` reads it from the route
+   steps: the district's own steps, or the steps stored under "*" when the district is unknown (the default state's
+   contact: a report of an unknown district routed to a state desk counts as that state's) or the directory was
+   imported without that district; or
+3. it is the state desk (`Ngo.state_contact_for`) of the report's own state — the state of the report's district in
+   the gazetteer. A state desk is always the last step of its own state's chains, so this only matters when the
+   directory changed; it gives a state desk nothing outside its state.
+
+An inactive NGO (dropped from the directory) may act on nothing. The same district part (2 and 3) decides which
+follow-up cases an NGO may change (`bot.followup.commands.may_change`).
+
+The rule is written once, as SQL (`reports_scope_filter`), so that the web console can list the reports an NGO may
+see in one query; `may_act_on_report` asks the same question about one report. tests/test_report_access.py checks
+both against every kind of sender and every relation to a report, and against `chain_for`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import false, or_, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.expression import ColumnElement
+
+from bot.gazetteer import load_gazetteer
+from bot.reports.directory import UNKNOWN_DISTRICT
+from bot.store.models import Delivery, Ngo, Report, RouteStep
+
+
+def in_escalation_chain(ngo: Ngo, district: Any) -> ColumnElement[bool]:
+    """True where `ngo` is in the escalation chain of `district` (a column: Report.district, FollowupCase.district),
+    exactly as `chain_for` finds it: the district's route steps of active NGOs, or the "*" steps when the district is
+    unknown (None) or has none."""
+    own = aliased(RouteStep)
+    steps = aliased(RouteStep)
+    active = aliased(Ngo)
+    district_has_a_chain = (
+        select(steps.id).join(active, active.id == steps.ngo_id)
+        .where(steps.district == district, active.active.is_(True))
+        .correlate_except(steps, active)  # `district` belongs to the outermost query, two levels up
+        .exists()
+    )
+    return select(own.id).where(
+        own.ngo_id == ngo.id,
+        or_(own.district == district,
+            (own.district == UNKNOWN_DISTRICT) & or_(district.is_(None), ~district_has_a_chain)),
+    ).correlate_except(own).exists()
+
+
+def state_desk_of(ngo: Ngo, district: Any) -> ColumnElement[bool]:
+    """True where `ngo` is the state desk of the state `district` (a column) lies in, according to the gazetteer."""
+    if not ngo.state_contact_for:
+        return false()
+    names = [d.name for d in load_gazetteer().districts(ngo.state_contact_for)]
+    return district.in_(names) if names else false()
+
+
+def district_scope(ngo: Ngo, district: Any) -> ColumnElement[bool]:
+    """The part of the rule that depends only on the district (2 and 3 above): reports and follow-up cases alike."""
+    if not ngo.active:
+        return false()
+    return or_(in_escalation_chain(ngo, district), state_desk_of(ngo, district))
+
+
+def reports_scope_filter(ngo: Ngo) -> ColumnElement[bool]:
+    """A where-clause on `Report`: the reports `ngo` may act on and see (the whole rule; see the module docstring).
+
+    For the web console: `select(Report).where(reports_scope_filter(ngo))`."""
+    if not ngo.active:
+        return false()
+    sent = select(Delivery.id).where(Delivery.report_id == Report.id, Delivery.ngo_id == ngo.id).exists()
+    return or_(sent, district_scope(ngo, Report.district))
+
+
+def may_act_on_report(session: Session, ngo: Ngo, report: Report) -> bool:
+    """May `ngo` acknowledge, close (or see) `report`? The same question as `reports_scope_filter`, for one report."""
+    if not ngo.active:
+        return False
+    return session.execute(
+        select(Report.id).where(Report.id == report.id, reports_scope_filter(ngo)).limit(1)
+    ).first() is not None
