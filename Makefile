@@ -16,7 +16,8 @@ export PYTHONHASHSEED := 0
 export RASA_TELEMETRY_ENABLED := false
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
-	$(wildcard bot/nlu/*.py) bot/menu.py bot/language.py bot/gazetteer.py bot/data/districts.yml
+	$(wildcard bot/nlu/*.py) bot/menu.py bot/language.py bot/gazetteer.py bot/phonetic.py bot/district_context.py \
+	bot/data/districts.yml bot/data/ordinary_words.yml
 
 .PHONY: help install run shell train test lint validate pytest story-test eval bench clean
 

@@ -25,29 +25,47 @@ from typing import Any, Iterable
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot import phonetic
+from bot.district_context import (  # noqa: F401  (re-exported: the rule sets are part of the API)
+    AFFIRM,
+    CONNECTORS,
+    GENITIVE_CUE_AFTER,
+    GLUED_POSTPOSITIONS,
+    LOCATIVE_CUE_AFTER,
+    NEGATION,
+    ORDINARY_BEFORE,
+    SE,
+    STATE_AFTER,
+    STRONG_CUE_AFTER,
+    STRONG_CUE_BEFORE,
+    VERB_AFTER,
+    VERB_BEFORE,
+    VERB_HOMONYMS,
+    WEAK_CUE_BEFORE,
+    WHETHER,
+    _context,
+    _next_to_place,
+    _verb_with_ji,
+    _went_context,
+)
+
 DEFAULT_PATH = Path(__file__).parent / "data" / "districts.yml"
+ORDINARY_WORDS_PATH = Path(__file__).parent / "data" / "ordinary_words.yml"
 
 # --------------------------------------------------------------------------- tuning
-# Fuzzy matching catches typos ("darbhnga", "muzaffarpr"), but many Hindi words are a
-# letter or two away from a short district name ("nagar"/Nagaur, "shikar"/Sikar,
-# "sahara"/Saharsa). So typos are only tolerated in longer names, with a high bar.
-FUZZY_MIN_QUERY_LEN = 5  # the typed word(s) must have at least this many letters
-FUZZY_MIN_ALIAS_LEN = 7  # names shorter than this ("patna", "kota") need an exact match
-FUZZY_CUTOFF = 88.0  # rapidfuzz ratio (0-100) needed inside a sentence
-LOOKUP_CUTOFF = 80.0  # a bare answer to "which district?" may be a bit further off
+# Spellings by ear ("mujjafarpur", "nawda", "जयपूर") are matched on a phonetic key plus a
+# small edit distance (bot/phonetic.py). Many ordinary words are as close to a district
+# as a typo is ("patni"/Patna, "nagar"/Nagaur, "shikar"/Sikar), so those words, listed in
+# bot/data/ordinary_words.yml, are never matched by key or distance, only exactly.
+PHONETIC_SCORE = 0.95  # score of a same-key match; each unit of distance costs 0.05 more
+MIN_JOINED_KEY = 5  # several words typed as one name ("shri ganga nagar") need a key this long
+LOOKUP_CUTOFF = 80.0  # a bare answer to "which district?" may be a bit further off (rapidfuzz ratio)
 LOOKUP_MIN_ALIAS_LEN = 5
-
-# Common words that are within fuzzy reach of a district name. They never match fuzzily.
-FUZZY_STOPWORDS = frozenset(
-    {
-        "sahara",  # support, "koi sahara nahi" ~ Saharsa
-        "bhojpuri",  # the language ~ Bhojpur (also caught by the demonym rule)
-        "भोजपुरी",
-        "shehar",  # city ~ Sheohar
-        "shohar",  # husband ~ Sheohar
-        "shahpur",  # a common village name ~ Shahpura (cancelled, now Bhilwara)
-        "शाहपुर",
-    }
+LOOKUP_MIN_QUERY_LEN = 5
+# "muzaffarpurjila", "gayajila", "दरभंगाजिला": a "district" word typed onto the name, also misspelt.
+_ATTACHED_SUFFIX = re.compile(
+    "(?:[jz](?:i|ee|e)ll?(?:aa?|ah|e)|distt?|district)$|(?:[\u091c\u095b]\u093c?[\u093f\u0940]\u0932\u094d?\u0932?[\u093e\u0947])$",
+    re.IGNORECASE,
 )
 
 # ------------------------------------------------------------------ normalisation
@@ -156,105 +174,6 @@ class _Candidate:
     glued_cue: bool = False  # "गयामें": the postposition itself says it is a place
 
 
-# ------------------------------------------------------------- context rules
-# "गया"/"gaya" is the district Gaya and also the past tense of "to go" ("went").
-# The verb is far more common in chat, so inside a sentence gaya counts as the district
-# only with a place cue. The sets below hold normalised words (doubled Latin letters
-# are already collapsed, nukta removed: "thaa" -> "tha", "ज़िला" -> "जिला").
-VERB_HOMONYMS = frozenset({"gaya", "गया"})
-
-# Cues so strong that they win even against a verb cue: "jila gaya hai" is the place.
-STRONG_CUE_BEFORE = frozenset({"jila", "zila", "district", "dist", "from", "in", "at", "near", "जिला", "जिले", "जनपद"})
-STRONG_CUE_AFTER = frozenset(
-    {
-        "jila", "zila", "jile", "zile", "district", "dist",
-        "ji", "je", "town", "shahar", "sahar", "city", "station", "junction", "jn",
-        "जिला", "जिले", "जी", "शहर", "सिटी", "स्टेशन", "जंक्शन",
-    }
-)  # fmt: skip
-# "Pali, Rajasthan", "Gaya Bihar". For gaya only with a comma or at the very end:
-# chat word order also allows "beta gaya Rajasthan kaam karne" (went to Rajasthan).
-STATE_AFTER = frozenset({"bihar", "rajasthan", "बिहार", "राजस्थान"})
-# Weaker cues after the word: "X se hain", "X me", "X wale" (locative), and for gaya
-# also "gaya ke/ka/ki" (genitive). English "to X" before it. They lose against a verb
-# cue ("ghar se gaya to ..." is "went"). Genitives are too weak for the other ambiguous
-# words: "boondi ke laddu", "pali ki duty" are the sweet and the shift.
-WEAK_CUE_BEFORE = frozenset({"to"})
-LOCATIVE_CUE_AFTER = frozenset(
-    {
-        "se", "me", "mei", "mein", "men", "mai",
-        "wala", "wale", "wali", "vala", "vale", "vali",
-        "से", "में", "मे", "वाला", "वाले", "वाली",
-    }
-)  # fmt: skip
-GENITIVE_CUE_AFTER = frozenset({"ke", "ka", "ki", "के", "का", "की"})
-# Compound verbs: "chala gaya", "le gaya", "bhag gaya", "ho gaya", "kho gaya" ...
-VERB_BEFORE = frozenset(
-    {
-        "chala", "chali", "chale", "chal", "le", "leke", "lekar", "bhag", "bhaga",
-        "ho", "kho", "mar", "a", "aa", "mil", "pahunch", "pahuch", "reh", "rah", "ban",
-        "de", "bhej", "bheja", "nikal", "nikla", "uth", "so", "baith", "ruk", "gir",
-        "bach", "bit", "bet", "jaya", "laya", "kaha", "kiya", "liya", "diya", "pakda",
-        "चला", "चली", "चले", "चल", "ले", "लेके", "लेकर", "भाग", "भागा", "हो", "खो",
-        "मर", "आ", "मिल", "पहुंच", "रह", "बन", "दे", "भेज", "भेजा", "निकल", "उठ",
-        "सो", "बैठ", "रुक", "गिर", "बच", "बीत", "जाया", "लाया", "कहा", "किया", "लिया",
-        "दिया", "पकडा",
-    }
-)  # fmt: skip
-# Auxiliaries/particles after the verb: "gaya tha", "gaya hai", "गया था", "gaya to".
-VERB_AFTER = frozenset(
-    {
-        "tha", "thi", "the", "hai", "hain", "he", "h", "ho", "hoga", "hogi", "to",
-        "tho", "kya", "nahi", "nahin", "nai", "rahe", "raha", "rahal", "rahle",
-        "था", "थी", "थे", "है", "हैं", "हो", "होगा", "होगी", "तो", "क्या", "नहीं",
-        "रहे", "रहा", "रहल", "रहले",  # Bhojpuri past: "गया रहल"
-    }
-)  # fmt: skip
-SE = frozenset({"se", "से"})
-# "gaya ki nahi" / "गया कि नहीं" = "did he go or not"; "ke/ki" is not a place cue here.
-WHETHER = frozenset({"ke", "ki", "ka", "ya", "कि", "की", "के", "या"})
-NEGATION = frozenset({"nahi", "nahin", "nai", "na", "नहीं", "ना"})
-# Short answers like "haan, gaya" after "which district?" are still answers.
-AFFIRM = frozenset({"han", "ha", "hn", "ji", "haji", "हां", "हा", "जी"})
-# "do pali me kaam" (two shifts), "bara beta" (elder son), "ration ka kota": a number,
-# a possessive or an intensifier before the word means it is the ordinary word.
-ORDINARY_BEFORE = frozenset(
-    {
-        "ek", "do", "tin", "char", "dono", "pehli", "pahli", "dusri", "dusra", "tisri",
-        "rat", "din", "subah", "sham", "ka", "ki", "ke", "bahut", "bohot", "sabse",
-        "itna", "utna", "jitna", "एक", "दो", "तीन", "चार", "दोनों", "पहली", "दूसरी",
-        "रात", "दिन", "सुबह", "शाम", "का", "की", "के", "बहुत", "सबसे",
-    }
-)  # fmt: skip
-# "Patna aur Gaya", "Jaipur, Kota": a list of places makes the ambiguous word a place.
-CONNECTORS = frozenset({"aur", "and", "or", "ya", "va", "evam", "tatha", "और", "या", "व", "एवं", "तथा"})
-# Postpositions typed glued to a Devanagari name: "पटनामें", "गयासे", "कोटाके".
-GLUED_POSTPOSITIONS = ("वाले", "वाला", "वाली", "में", "मे", "से", "का", "की", "के")
-
-
-def _went_context(prev: str | None, nxt: str | None, nxt2: str | None, comma_before: bool = False) -> bool:
-    """True if the words around "gaya" make it the verb "went"."""
-    if prev in VERB_BEFORE:  # "chala gaya", "le gaya", "भाग गया"
-        return True
-    if nxt in VERB_AFTER:  # "gaya tha", "गया है", "gaya to wapas nahi aaya"
-        return True
-    if prev in SE and nxt is None:  # "ghar se gaya" at the end of a sentence
-        return True
-    if nxt in WHETHER and nxt2 in NEGATION:  # "gaya ki nahi"
-        return True
-    # Hindi puts the verb last: "वो जयपुर गया", "beta gaya". A sentence-final gaya after
-    # another word is the verb, unless that word is a place cue or a plain "yes".
-    return (
-        nxt is None
-        and prev is not None
-        and prev not in STRONG_CUE_BEFORE
-        and prev not in WEAK_CUE_BEFORE
-        and prev not in AFFIRM
-        and prev not in CONNECTORS  # "Patna aur Gaya" is a list of places
-        and not comma_before  # so is "Nawada, Nalanda, Gaya"
-    )
-
-
 # --------------------------------------------------------------------- gazetteer
 class Gazetteer:
     """Finds and looks up districts of Bihar and Rajasthan in free text."""
@@ -264,24 +183,46 @@ class Gazetteer:
         districts: Iterable[District],
         aliases: dict[str, _Alias],
         cancelled: dict[str, District],
+        ordinary_words: Iterable[str] | None = None,
     ) -> None:
         """Build from already-parsed data; use :func:`load_gazetteer` in normal code."""
         self._districts = list(districts)
         self._aliases = aliases
         self._cancelled = dict(cancelled)
         self._max_tokens = max(key.count(" ") + 1 for key in aliases)
-        # Fuzzy choices, grouped by number of words so "sawai madhopr" is only compared
-        # with two-word names. Ambiguous and short names are left out on purpose.
-        self._fuzzy_choices: dict[int, list[str]] = {}
-        self._lookup_choices: list[str] = []
-        for key, alias in aliases.items():
-            if alias.district is None:
+        self._ordinary = frozenset(ordinary_words) if ordinary_words is not None else load_ordinary_words()
+        self._lookup_choices = [
+            k for k, a in aliases.items() if a.district is not None and len(k.replace(" ", "")) >= LOOKUP_MIN_ALIAS_LEN
+        ]
+        # Phonetic keys of every name, computed once. A key that two districts share is
+        # kept as None: it proves nothing. "gaya"/"गया" are left out: their key "gay" is
+        # also "gaye"/"गए" (went), so the verb rules need the exact word.
+        by_key: dict[str, _Alias | None] = {}
+        self._multiword_keys: set[str] = set()
+        # A short key shared with an ordinary word ("beti" = daughter ~ Bettiah "betia",
+        # "babu" ~ Bhabua) is ambiguous: it names the district only with a place cue.
+        short_stops = {k for k in map(phonetic.key, self._ordinary) if len(k) <= 4}
+        # Fuzzy choices by (number of words, first-letter class), so a typed word is only
+        # compared with names that start alike; ambiguous, joined and short names stay out.
+        # Several-word names are kept as word keys joined by a space.
+        self._fuzzy: dict[tuple[int, str], list[tuple[str, _Alias]]] = {}
+        for name, alias in aliases.items():
+            if name in VERB_HOMONYMS:
                 continue
-            letters = len(key.replace(" ", ""))
-            if letters >= LOOKUP_MIN_ALIAS_LEN:
-                self._lookup_choices.append(key)
-            if letters >= FUZZY_MIN_ALIAS_LEN and not alias.ambiguous and not alias.joined:
-                self._fuzzy_choices.setdefault(key.count(" ") + 1, []).append(key)
+            k = phonetic.phrase_key(name.split(" "))
+            if " " in name:
+                self._multiword_keys.add(k)
+            if k in by_key and (by_key[k] is None or by_key[k].district != alias.district):  # type: ignore[union-attr]
+                by_key[k] = None
+            elif k not in by_key or alias.ambiguous or k in short_stops:
+                # an ambiguous spelling or a short ordinary word makes the whole key ambiguous
+                by_key[k] = _Alias(alias.district, True, alias.joined) if k in short_stops else alias
+            if alias.district and not alias.ambiguous and not alias.joined and len(k) >= 4 and k not in short_stops:
+                spaced = " ".join(phonetic.key(w) for w in name.split(" "))
+                group = self._fuzzy.setdefault((name.count(" ") + 1, phonetic.first_class(k)), [])
+                group.append((spaced, alias))
+        self._by_key = by_key
+        self._fuzzy_match = functools.lru_cache(maxsize=16384)(self._fuzzy_match_uncached)
 
     # ------------------------------------------------------------ construction
     @classmethod
@@ -364,7 +305,7 @@ class Gazetteer:
         then ambiguous words ("gaya", "pali", "आरा") count as places unless the
         sentence clearly uses them as ordinary words ("chala gaya").
         """
-        tokens = _tokenise(text)
+        tokens = self._split_suffixes(_tokenise(text))
         if not tokens:
             return []
         exact = self._exact_candidates(tokens)
@@ -374,10 +315,11 @@ class Gazetteer:
             if cand.alias.ambiguous and self._is_place(cand, tokens, accepted, expecting_place):
                 accepted.append(cand)
         covered = {i for c in chosen for i in range(c.first, c.last)}
-        # Blocked phrases and rejected ambiguous words keep their tokens out of fuzzy
-        # matching too, so "pali" rejected as "shift" cannot come back as a typo.
-        fuzzy = _select(self._fuzzy_candidates(tokens, covered, FUZZY_CUTOFF))
-        accepted.extend(fuzzy)
+        # Blocked phrases and rejected ambiguous words keep their tokens out of phonetic
+        # matching too, so "pali" rejected as "shift" cannot come back as a spelling.
+        for cand in _select(self._phonetic_candidates(tokens, covered)):
+            if not cand.alias.ambiguous or self._is_phonetic_place(cand, tokens, expecting_place):
+                accepted.append(cand)
         accepted.sort(key=lambda c: c.first)
         return [self._to_match(c, tokens, text) for c in accepted if c.alias.district]
 
@@ -393,7 +335,7 @@ class Gazetteer:
             best = max(matches, key=lambda m: (m.score, -m.start))  # ties: the first one
             return best.district
         key = normalise_phrase(name)
-        if len(key.replace(" ", "")) < FUZZY_MIN_QUERY_LEN or key in FUZZY_STOPWORDS:
+        if len(key.replace(" ", "")) < LOOKUP_MIN_QUERY_LEN or key in self._ordinary:
             return None
         alias = _best_fuzzy(key, self._lookup_choices, self._aliases, LOOKUP_CUTOFF)
         return alias[0].district if alias else None
@@ -432,29 +374,114 @@ class Gazetteer:
                     return _Candidate(index, index + 1, alias, stem, 1.0, end, True)
         return None
 
-    def _fuzzy_candidates(self, tokens: list[_Token], covered: set[int], cutoff: float) -> list[_Candidate]:
+    def _split_suffixes(self, tokens: list[_Token]) -> list[_Token]:
+        """Cut a "district" word typed onto a name into its own token: "gayajila" -> "gaya" "jila".
+
+        Only when the rest is a name (by key), so words that merely end like "jila" stay whole.
+        """
+        out: list[_Token] = []
+        for tok in tokens:
+            m = _ATTACHED_SUFFIX.search(tok.raw)
+            stem = tok.raw[: m.start()] if m else ""
+            if m and len(stem) >= 3 and (normalise(stem) in self._aliases or phonetic.key(stem) in self._by_key):
+                cut = tok.start + len(stem)
+                out.append(_Token(tok.start, cut, stem, normalise(stem), ""))
+                out.append(_Token(cut, tok.end, m.group(), "jila", tok.sep_after))
+            else:
+                out.append(tok)
+        return out
+
+    def _phonetic_candidates(self, tokens: list[_Token], covered: set[int]) -> list[_Candidate]:
+        """Names written by ear: the same phonetic key, or a key within a small distance."""
         cands: list[_Candidate] = []
         for first in range(len(tokens)):
-            for size in range(1, min(3, len(tokens) - first) + 1):
+            for size in range(1, min(self._max_tokens, len(tokens) - first) + 1):
                 span = range(first, first + size)
-                if any(i in covered for i in span):
-                    break
-                if size > 1 and tokens[first + size - 2].breaks:
+                if any(i in covered for i in span) or (size > 1 and tokens[first + size - 2].breaks):
                     break
                 words = [tokens[i].norm for i in span]
                 if any(ch.isdigit() for w in words for ch in w):
                     break
-                query = " ".join(words)
-                if size == 1 and (len(query) < FUZZY_MIN_QUERY_LEN or query in FUZZY_STOPWORDS):
+                # "patni", "nagar" are never a name by ear; inside a longer name they may be
+                # ("shri ganga nagar"), if the words together have a name's exact key.
+                ordinary = any(w in self._ordinary for w in words)
+                if size == 1 and ordinary:
                     continue
-                if size == 1 and self._is_demonym(query):
+                raw = [tokens[i].raw for i in span]  # "madhubanee": the key reads "ee" as i
+                query = phonetic.phrase_key(raw)
+                alias = self._by_key.get(query)
+                if alias is not None and (size == 1 or self._joined_name(query, words)):
+                    if len(query) <= 3 and not alias.ambiguous:  # "dosa" ~ Dausa, "bhag" ~ Bagaha
+                        alias = _Alias(alias.district, True, alias.joined)  # only with a strong cue
+                    cands.append(_Candidate(first, first + size, alias, query, PHONETIC_SCORE))
                     continue
-                best = _best_fuzzy(query, self._fuzzy_choices.get(size, []), self._aliases, cutoff)
-                if best is not None:
-                    cands.append(_Candidate(first, first + size, best[0], query, best[1] / 100))
+                if ordinary or query in self._by_key or (size == 1 and self._is_demonym(words[0], raw[0])):
+                    continue  # two districts share this key, or "bhojpuri" (the language)
+                # Word by word, so a particle after a name ("abroad hai") cannot pass for part of it.
+                word_keys = [phonetic.key(w) for w in raw]
+                found = self._fuzzy_match(tuple(word_keys))
+                if found is not None:
+                    alias, dist = found
+                    cands.append(_Candidate(first, first + size, alias, query, PHONETIC_SCORE - 0.05 * dist))
         return cands
 
-    def _is_demonym(self, word: str) -> bool:
+    def _joined_name(self, query: str, words: list[str]) -> bool:
+        """Several typed words may spell one name: "shri ganga nagar", "sawai madhopure", "ganga nagar".
+
+        Either the name has several words too, or every typed word is a real part of it
+        (not "shikar hai", whose joined key is Sikar's).
+        """
+        if len(query) < MIN_JOINED_KEY:
+            return False
+        if query in self._multiword_keys:
+            return True
+        return len(query) >= 8 and all(len(phonetic.key(w)) >= 3 for w in words)
+
+    def _fuzzy_match_uncached(self, word_keys: tuple[str, ...]) -> tuple[_Alias, float] | None:
+        """Closest name within :func:`phonetic.max_distance`, word by word; None on a tie between districts.
+
+        Word by word, so a particle after a name ("abroad hai", "month ago") cannot pass for part of it.
+        """
+        limits = [phonetic.max_distance(len(k)) for k in word_keys]
+        if max(limits) <= 0:
+            return None
+        best: tuple[_Alias, float] | None = None
+        tie = False
+        for name_key, alias in self._fuzzy.get((len(word_keys), phonetic.first_class(word_keys[0])), ()):
+            total = 0.0
+            for query, k, limit in zip(word_keys, name_key.split(" "), limits, strict=True):
+                # A 4-letter key may only have lost a vowel: "nawda", not "thank" ~ Tonk.
+                if abs(len(k) - len(query)) > 2 * limit or (len(query) <= 4 and len(k) <= len(query) and k != query):
+                    break
+                dist = phonetic.distance(query, k, limit)
+                if dist > limit:
+                    break
+                total += dist
+            else:
+                if best is None or total < best[1]:
+                    best, tie = (alias, total), False
+                elif total == best[1] and alias.district != best[0].district:
+                    tie = True
+        return None if tie else best
+
+    def _is_phonetic_place(self, cand: _Candidate, tokens: list[_Token], expecting_place: bool) -> bool:
+        """An ambiguous name reached only by its key needs a strong cue ("paali jila", "dausha jila").
+
+        Or it is the whole message, if its key has more than 3 letters ("bettiyah"); the
+        ordinary words themselves ("beti", "bank") never get here (stop list).
+        """
+        prev, nxt, _ = _context(tokens, cand.first, cand.last)
+        if prev in ORDINARY_BEFORE:
+            return False
+        whole_message = cand.first == 0 and cand.last == len(tokens)
+        return (
+            nxt in STRONG_CUE_AFTER
+            or prev in STRONG_CUE_BEFORE
+            or nxt in STATE_AFTER
+            or (whole_message and (expecting_place or len(cand.key) > 3))  # "bettiyah" alone, not "dosa"
+        )
+
+    def _is_demonym(self, word: str, raw: str | None = None) -> bool:
         """Name + -i is an adjective: "Bhojpuri" (the language), "Bikaneri", "Jodhpuri".
 
         Without this, fuzzy matching would read "bhojpuri me bolo" as Bhojpur district.
@@ -463,7 +490,8 @@ class Gazetteer:
             stem = word[: -len(suffix)]
             if word.endswith(suffix) and stem in self._aliases:
                 return True
-        return False
+        k = phonetic.key(raw or word)  # "bhojpoori", "jodhpuri", "patni" (~ Patna + i)
+        return len(k) > 3 and k.endswith("i") and self._by_key.get(k[:-1]) is not None
 
     def _is_place(
         self,
@@ -519,50 +547,6 @@ def _is_ambiguous(item: str | dict[str, Any]) -> bool:
     return bool(item.get("ambiguous", False)) if isinstance(item, dict) else False
 
 
-def _context(tokens: list[_Token], first: int, last: int) -> tuple[str | None, ...]:
-    """The word before, the word after and the one after that, within one sentence."""
-    prev = tokens[first - 1].norm if first > 0 and not tokens[first - 1].breaks else None
-    nxt = nxt2 = None
-    if last < len(tokens) and not tokens[last - 1].breaks:
-        nxt = tokens[last].norm
-        if last + 1 < len(tokens) and not tokens[last].breaks:
-            nxt2 = tokens[last + 1].norm
-    return prev, nxt, nxt2
-
-
-def _verb_with_ji(cand: _Candidate, tokens: list[_Token]) -> bool:
-    """True for "chala gaya ji" / "ले गया जी": a polite "went", not the city "Gaya Ji".
-
-    "gaya ji" is listed as an unambiguous name, but a compound-verb word before it
-    still makes it the verb (the verb rules win, as for bare "gaya").
-    """
-    words = cand.key.split(" ")
-    if len(words) < 2 or words[0] not in VERB_HOMONYMS:
-        return False
-    prev = _context(tokens, cand.first, cand.last)[0]
-    return prev in VERB_BEFORE
-
-
-def _next_to_place(cand: _Candidate, tokens: list[_Token], accepted: list[_Candidate], route: bool = False) -> bool:
-    """True for "Patna aur Gaya" / "Jaipur, Kota": a list joined by a comma or "and".
-
-    With ``route`` also "पटना से कोटा" (from Patna to Kota). Not used for gaya, where
-    "Jaipur se gaya" means "went from Jaipur".
-    """
-    ends = {c.last for c in accepted}  # token index just after each accepted match
-    starts = {c.first for c in accepted}
-    first, last = cand.first, cand.last
-    if first in ends and "," in tokens[first - 1].sep_after:
-        return True
-    if first - 1 in ends and first >= 1 and tokens[first - 1].norm in CONNECTORS:
-        return True
-    if route and first - 1 in ends and first >= 1 and tokens[first - 1].norm in SE:
-        return True
-    if last in starts and "," in tokens[last - 1].sep_after:
-        return True
-    return last + 1 in starts and tokens[last].norm in CONNECTORS
-
-
 def _select(cands: list[_Candidate]) -> list[_Candidate]:
     """Keep non-overlapping candidates: the longest wins, then the best score, then leftmost."""
     chosen: list[_Candidate] = []
@@ -603,3 +587,11 @@ def _best_fuzzy(
 def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
     """Load the gazetteer once per path; later calls return the same object."""
     return Gazetteer.from_file(path or DEFAULT_PATH)
+
+
+@functools.lru_cache(maxsize=4)
+def load_ordinary_words(path: str | Path | None = None) -> frozenset[str]:
+    """The stop list (bot/data/ordinary_words.yml): normalised words never matched by ear."""
+    with open(path or ORDINARY_WORDS_PATH, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return frozenset(normalise_phrase(str(w)) for group in data["words"].values() for w in group or [])

@@ -2,7 +2,8 @@
 
 Splits our own NLU data (stratified by language file and intent, fixed seed) into 80% train / 20% held out, trains an
 NLU-only model on the 80% with the project's config.yml, and prints intent F1 per language on the 20%, the language
-detector's accuracy on the same held-out messages, and district accuracy on tests/data/district_eval.yml.
+detector's accuracy on the same held-out messages, district accuracy on tests/data/district_eval.yml, and the
+held-out by-ear district spellings of tests/data/district_spellings_eval.yml (accuracy and false positives).
 """
 
 from __future__ import annotations
@@ -85,20 +86,52 @@ async def parse_all(model: Path, test: dict[str, list]) -> dict[str, list[tuple[
     return results
 
 
-def district_accuracy() -> tuple[int, int, list[str]]:
-    cases = yaml.safe_load((ROOT / "tests" / "data" / "district_eval.yml").read_text(encoding="utf-8"))["cases"]
+def _districts_found(gazetteer, text: str) -> list[str]:
+    found: list[str] = []
+    for match in gazetteer.find(text):  # "bhabua kaimur" names one district twice
+        if match.district.name not in found:
+            found.append(match.district.name)
+    return found
+
+
+def _score(cases: list[dict]) -> tuple[int, list[str]]:
     gazetteer = load_gazetteer()
     correct, misses = 0, []
     for case in cases:
-        found = []
-        for match in gazetteer.find(case["text"]):  # "bhabua kaimur" names one district twice
-            if match.district.name not in found:
-                found.append(match.district.name)
+        found = _districts_found(gazetteer, case["text"])
         if found == list(case.get("districts", [])):
             correct += 1
         else:
             misses.append(f"{case['text']!r}: expected {case.get('districts', [])}, got {found}")
+    return correct, misses
+
+
+def district_accuracy() -> tuple[int, int, list[str]]:
+    cases = yaml.safe_load((ROOT / "tests" / "data" / "district_eval.yml").read_text(encoding="utf-8"))["cases"]
+    correct, misses = _score(cases)
     return correct, len(cases), misses
+
+
+def spelling_accuracy() -> dict[str, object]:
+    """Held-out by-ear spellings: accuracy on the positives, false positives on the negatives."""
+    data = yaml.safe_load((ROOT / "tests" / "data" / "district_spellings_eval.yml").read_text(encoding="utf-8"))
+    correct, misses = _score(data["positives"])
+    clean, false_positives = _score(data["negatives"])
+    return {"correct": correct, "total": len(data["positives"]), "misses": misses,
+            "false_positives": false_positives, "negatives": len(data["negatives"])}
+
+
+def print_district_figures() -> None:
+    correct, total, misses = district_accuracy()
+    print(f"\nDistrict extraction: {correct}/{total} = {correct / total:.3f}")
+    for miss in misses[:15]:
+        print(f"  miss: {miss}")
+    spell = spelling_accuracy()
+    print(f"District spellings (held out): {spell['correct']}/{spell['total']} = "
+          f"{spell['correct'] / spell['total']:.3f}; false positives on ordinary messages: "
+          f"{len(spell['false_positives'])}/{spell['negatives']}")
+    for miss in spell["misses"][:15] + spell["false_positives"][:15]:
+        print(f"  miss: {miss}")
 
 
 def main() -> int:
@@ -157,12 +190,12 @@ def main() -> int:
         hits = sum(detect_language(text).language == language for text in rows)
         print(f"  {language:8s} {hits / len(rows):.3f}  ({hits}/{len(rows)})")
 
-    correct, total, misses = district_accuracy()
-    print(f"\nDistrict extraction: {correct}/{total} = {correct / total:.3f}")
-    for miss in misses[:15]:
-        print(f"  miss: {miss}")
+    print_district_figures()
     return 0
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--districts"]:  # the district figures alone: no training, a second
+        print_district_figures()
+        raise SystemExit(0)
     raise SystemExit(main())
