@@ -91,7 +91,8 @@ def run(helpline: Helpline, phones: int, seconds: float, max_messages: int) -> d
 
 def show(label: str, figures: dict[str, float]) -> None:
     print(f"{label:<14} {figures['messages_per_s']:6.2f} messages/s   p50 {figures['p50_ms']:7.0f} ms   "
-          f"p95 {figures['p95_ms']:7.0f} ms   ({figures['messages']:.0f} messages, {figures['failed']:.0f} failed)",
+          f"p95 {figures['p95_ms']:7.0f} ms   ({figures['messages']:.0f} messages, {figures['failed']:.0f} failed, "
+          f"{figures.get('patched', 0):.0f} patches logged so far)",
           flush=True)
 
 
@@ -105,16 +106,20 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as var, running_helpline(Path(var)) as helpline:
-        def measured(switch: str) -> dict[str, float]:
-            helpline.stop_rasa()
-            helpline.env["HELPLINE_RASA_PATCHES"] = switch  # read by bot.rasa_patches.install() in the Rasa process
-            helpline.start_rasa()
+        def measured(switch: str | None) -> dict[str, float]:
+            if switch is not None:
+                helpline.stop_rasa()
+                helpline.env["HELPLINE_RASA_PATCHES"] = switch  # read by bot.rasa_patches.install() in Rasa
+                helpline.start_rasa()
             run(helpline, args.phones, 3, 10 * args.phones)  # warm up: first predictions, connections, caches
-            return run(helpline, args.phones, args.seconds, args.max_messages)
+            figures = run(helpline, args.phones, args.seconds, args.max_messages)
+            log = helpline.log.read_text(errors="replace") if helpline.log else ""
+            figures["patched"] = log.count("patched (bot/rasa_patches.py)")  # over all Rasa starts so far
+            return figures
 
         print(f"{args.phones} phones, the {len(SCRIPT)}-message script in a closed loop, {args.seconds:.0f} s a run")
         if not args.compare:
-            show("as configured", measured(helpline.env.get("HELPLINE_RASA_PATCHES", "on")))
+            show("as configured", measured(None))
             return 0
         results: dict[str, list[dict[str, float]]] = {"off": [], "on": []}
         for round_ in range(args.compare):
