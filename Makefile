@@ -26,7 +26,7 @@ help:
 	@echo "make shell   chat with the running helpline"
 	@echo "make test    ruff, rasa data validate, pytest, rasa test"
 	@echo "make eval    intent F1 per language on a held-out split, and district accuracy"
-	@echo "make bench   per-message timings (medians), model memory, report delivery latency"
+	@echo "make bench   per-message timings (medians), model memory, report delivery latency, messages/s"
 
 $(BIN)/python:
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6): install python3.10 and retry"; exit 1; }
@@ -79,6 +79,7 @@ bench: $(MODEL)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_delivery.py
 	$(BIN)/python scripts/bench_followup.py
+	$(BIN)/python scripts/bench_turns.py
 
 clean:
 	rm -rf models var/results .rasa

@@ -15,6 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import rasa_patches
 from bot.channels.inbound import DEFAULT_MAX_CHARS, InboundTextError, clean_sender, clean_text
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ class RestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("safe_rest_webhook", __name__)
+        # The pooled connections to the action server (bot/rasa_patches.py) are closed with the server.
+        webhook.listener("after_server_stop")(rasa_patches.close_sessions)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -1,0 +1,269 @@
+"""The only place where we change Rasa's own code: two speed-ups for every custom action call (issue 12, item 3).
+
+Written for Rasa 3.6.21 (jsonschema 4.17, aiohttp 3.9). Installed once per Rasa process by `bot.channels` (Rasa
+imports that package when it loads credentials.yml), next to `bot.rasa_logs.install()`.
+
+1. `rasa.core.actions.action.RemoteAction._validate_action_result`
+   Rasa checks each action server response with `jsonschema.validate(result, schema)`, which first checks the
+   (large) events schema itself against the JSON Schema meta-schema and builds a new validator, on every call: about
+   a third of the Rasa process's time under load. Ours checks the schema once (`check_schema`), keeps one validator
+   (`validator_for(schema)(schema)`) and, exactly like `jsonschema.validate`, raises the `best_match` of its errors
+   with Rasa's message suffix appended. Same results, same exception, same message.
+
+2. `rasa.utils.endpoints.EndpointConfig.request`
+   Rasa opens a new aiohttp ClientSession, so a new TCP connection, for every request to an endpoint (each custom
+   action call). Ours keeps one long-lived session per event loop and per (headers, basic auth) — created lazily in
+   the running loop — whose keep-alive connections are reused. Headers, auth, the 5-minute session timeout,
+   parameters, compression, the per-request arguments and the error handling (`ClientResponseError` for a status
+   >= 400, None for a non-JSON body) are Rasa's, line for line. Differences: the connection pool has no limit
+   (Rasa had none either: one session per request), idle connections are kept for KEEPALIVE_SECONDS, shorter than
+   the action server's keep-alive (Sanic's 5 s) so we never reuse one the server is closing, and the SSL context
+   for a `cafile` is built once per file. Used for every endpoint (actions, and NLG/callback if configured): they
+   all go through the same function, and sessions are per event loop. The sessions are closed by `close_sessions`,
+   registered as an `after_server_stop` listener by the REST channel's blueprint (bot/channels/rest.py); Rasa's
+   own `after_server_stop` plugin hook is only called for `rasa shell` in 3.6.
+
+Guard: before patching, each original's source is hashed and compared with the hash of the Rasa 3.6.21 code that
+the patch was written for; on a mismatch that patch is not applied and one warning is logged, so an upgraded Rasa
+runs its own (slower, correct) code. tests/test_rasa_patches.py fails on such a mismatch, so an upgrade forces a
+review of this module.
+
+Off switch: HELPLINE_RASA_PATCHES=off (in the Rasa process's environment) leaves Rasa untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import inspect
+import logging
+import os
+import ssl
+from typing import Any, Callable, Dict
+
+import aiohttp
+
+logger = logging.getLogger(__name__)
+
+ENV_SWITCH = "HELPLINE_RASA_PATCHES"
+RASA_VERSION = "3.6.21"
+# sha256 of inspect.getsource(...) of each original in Rasa 3.6.21. `session` is not patched, but the pooled session
+# is built the way it builds one, so a change there needs a review too.
+SOURCE_SHA256 = {
+    "RemoteAction._validate_action_result": "f8cdb4be6812396167ced74161b2ccd65c5ea676ad86d7d359d8c322d9d8dc42",
+    "EndpointConfig.request": "ccdb778aed8208e23cde3c3f47eac7fbbbb735dac8f7ef7254d54451c64ad608",
+    "EndpointConfig.session": "e55aa13d9d4fb4bc440ac33b870a97ee162b76dda7ccb6bf68433567475fdffb",
+}
+KEEPALIVE_SECONDS = 3.0
+
+# The originals, kept for the tests and for `uninstall`.
+ORIGINALS: Dict[str, Callable[..., Any]] = {}
+_installed: set[str] = set()
+
+
+def source_sha256(function: Callable[..., Any]) -> str:
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+
+
+def _unchanged(name: str, function: Callable[..., Any]) -> bool:
+    try:
+        if source_sha256(function) == SOURCE_SHA256[name]:
+            return True
+    except (OSError, TypeError):  # no source available
+        pass
+    logger.warning("Rasa's %s is not the Rasa %s code bot/rasa_patches.py was written for: not patched",
+                   name, RASA_VERSION)
+    return False
+
+
+# --- 1. one jsonschema validator for action server responses ----------------------------------------------------
+
+_validator: Any = None
+
+
+def action_response_validator() -> Any:
+    """The validator for RemoteAction.action_response_format_spec(), its schema checked once."""
+    global _validator
+    if _validator is None:
+        from jsonschema.validators import validator_for
+        from rasa.core.actions.action import RemoteAction
+
+        schema = RemoteAction.action_response_format_spec()
+        cls = validator_for(schema)
+        cls.check_schema(schema)
+        _validator = cls(schema)
+    return _validator
+
+
+def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
+    """Rasa's RemoteAction._validate_action_result with one pre-built validator (jsonschema.validate's logic)."""
+    from jsonschema.exceptions import best_match
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    error = best_match(action_response_validator().iter_errors(result))
+    if error is None:
+        return True
+    error.message += (
+        f". Failed to validate Action server response from API, "
+        f"make sure your response from the Action endpoint is valid. "
+        f"For more information about the format visit "
+        f"{DOCS_BASE_URL}/custom-actions"
+    )
+    raise error
+
+
+# --- 2. one keep-alive client session per event loop ------------------------------------------------------------
+
+# id(loop) -> (loop, {(headers, basic auth) -> session})
+_sessions: Dict[int, tuple[asyncio.AbstractEventLoop, Dict[str, aiohttp.ClientSession]]] = {}
+_ssl_contexts: Dict[str, ssl.SSLContext] = {}
+
+
+def _pooled_session(endpoint: Any) -> aiohttp.ClientSession:
+    """This loop's session for the endpoint's headers and auth, built as EndpointConfig.session() builds one."""
+    from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
+
+    loop = asyncio.get_running_loop()
+    for key in [k for k, (other, _) in _sessions.items() if other.is_closed()]:
+        del _sessions[key]  # a finished loop (e.g. `rasa shell` restarts); its sessions died with it
+    _, sessions = _sessions.setdefault(id(loop), (loop, {}))
+    key = repr((sorted(endpoint.headers.items()), sorted(endpoint.basic_auth.items())))
+    session = sessions.get(key)
+    if session is None or session.closed:
+        if endpoint.basic_auth:
+            auth = aiohttp.BasicAuth(endpoint.basic_auth["username"], endpoint.basic_auth["password"])
+        else:
+            auth = None
+        session = aiohttp.ClientSession(
+            headers=endpoint.headers,
+            auth=auth,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=KEEPALIVE_SECONDS),
+        )
+        sessions[key] = session
+    return session
+
+
+def _ssl_context(cafile: str) -> ssl.SSLContext:
+    from rasa.shared.exceptions import FileNotFoundException
+
+    context = _ssl_contexts.get(cafile)
+    if context is None:
+        try:
+            context = ssl.create_default_context(cafile=cafile)
+        except FileNotFoundError as e:
+            raise FileNotFoundException(
+                f"Failed to find certificate file, "
+                f"'{os.path.abspath(cafile)}' does not exist."
+            ) from e
+        _ssl_contexts[cafile] = context
+    return context
+
+
+async def request(
+    self: Any,
+    method: str = "post",
+    subpath: str | None = None,
+    content_type: str | None = "application/json",
+    compress: bool = False,
+    **kwargs: Any,
+) -> Any | None:
+    """Rasa's EndpointConfig.request, on this loop's pooled session instead of a new one."""
+    from aiohttp.client_exceptions import ContentTypeError
+    from rasa.utils.endpoints import ClientResponseError, concat_url
+
+    headers = {}
+    if content_type:
+        headers["Content-Type"] = content_type
+
+    if "headers" in kwargs:
+        headers.update(kwargs["headers"])
+        del kwargs["headers"]
+
+    if self.headers:
+        headers.update(self.headers)
+
+    url = concat_url(self.url, subpath)
+
+    sslcontext = _ssl_context(self.cafile) if self.cafile else None
+
+    session = _pooled_session(self)
+    async with session.request(
+        method,
+        url,
+        headers=headers,
+        params=self.combine_parameters(kwargs),
+        compress=compress,
+        ssl=sslcontext,
+        **kwargs,
+    ) as response:
+        if response.status >= 400:
+            raise ClientResponseError(
+                response.status,
+                response.reason,
+                await response.content.read(),
+            )
+        try:
+            return await response.json()
+        except ContentTypeError:
+            return None
+
+
+async def close_sessions(*_: Any) -> None:
+    """Close this loop's pooled sessions (a Sanic `after_server_stop` listener; takes and ignores app, loop)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    _, sessions = _sessions.pop(id(loop), (loop, {}))
+    for session in sessions.values():
+        await session.close()
+
+
+# --- installing ---------------------------------------------------------------------------------------------------
+
+def enabled() -> bool:
+    return os.environ.get(ENV_SWITCH, "on").strip().lower() not in {"off", "0", "false", "no"}
+
+
+def install() -> None:
+    """Apply both patches (once per process), unless switched off or Rasa's code is not the expected one."""
+    if not enabled():
+        logger.info("%s=off: Rasa runs unpatched", ENV_SWITCH)
+        return
+    from rasa.core.actions.action import RemoteAction
+    from rasa.utils.endpoints import EndpointConfig
+
+    targets = [
+        ("RemoteAction._validate_action_result", RemoteAction, "_validate_action_result", _validate_action_result,
+         ()),
+        ("EndpointConfig.request", EndpointConfig, "request", request, ("EndpointConfig.session",)),
+    ]
+    for name, owner, attribute, replacement, also_checked in targets:
+        if name in _installed:
+            continue
+        original = owner.__dict__[attribute]
+        if not _unchanged(name, original):
+            continue
+        if not all(_unchanged(other, getattr(owner, other.split(".")[1])) for other in also_checked):
+            continue
+        ORIGINALS[name] = original
+        setattr(owner, attribute, replacement)
+        _installed.add(name)
+        logger.info("Rasa's %s patched (bot/rasa_patches.py)", name)
+
+
+def uninstall() -> None:
+    """Put Rasa's originals back (for tests)."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.utils.endpoints import EndpointConfig
+
+    owners = {"RemoteAction": RemoteAction, "EndpointConfig": EndpointConfig}
+    for name in list(_installed):
+        owner, attribute = name.split(".")
+        setattr(owners[owner], attribute, ORIGINALS[name])
+        _installed.discard(name)
+
+
+def installed() -> frozenset[str]:
+    return frozenset(_installed)

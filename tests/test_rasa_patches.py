@@ -1,0 +1,195 @@
+"""bot/rasa_patches.py: same behaviour as Rasa's originals, less work; and a canary that fails when Rasa changes.
+
+End to end (a whole conversation through the real servers, with the patches installed by bot.channels) is covered by
+tests/test_conversation.py and tests/test_api_auth_e2e.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+
+import pytest
+import rasa
+from aiohttp import web
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+from bot import rasa_patches
+from bot.action_auth import HEADER
+
+VALIDATE = "RemoteAction._validate_action_result"
+REQUEST = "EndpointConfig.request"
+
+
+@pytest.fixture
+def patched(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv(rasa_patches.ENV_SWITCH, raising=False)
+    rasa_patches.install()
+    assert rasa_patches.installed() == {VALIDATE, REQUEST}
+    yield
+
+
+def test_canary_rasa_code_is_what_the_patches_were_written_for() -> None:
+    """Fails after a Rasa upgrade: review bot/rasa_patches.py against the new code, then update the hashes."""
+    assert rasa.__version__ == rasa_patches.RASA_VERSION
+    originals = {
+        VALIDATE: rasa_patches.ORIGINALS.get(VALIDATE, RemoteAction._validate_action_result),
+        REQUEST: rasa_patches.ORIGINALS.get(REQUEST, EndpointConfig.request),
+        "EndpointConfig.session": EndpointConfig.session,
+    }
+    for name, function in originals.items():
+        assert rasa_patches.source_sha256(function) == rasa_patches.SOURCE_SHA256[name], name
+
+
+def test_both_patches_are_installed_by_the_channel_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(rasa_patches.ENV_SWITCH, raising=False)
+    import bot.channels  # noqa: F401 - what Rasa imports to load credentials.yml
+
+    rasa_patches.install()  # idempotent
+    assert rasa_patches.installed() == {VALIDATE, REQUEST}
+    assert RemoteAction._validate_action_result is rasa_patches._validate_action_result
+    assert EndpointConfig.request is rasa_patches.request
+
+
+def test_off_switch_and_guard_leave_rasa_untouched(monkeypatch: pytest.MonkeyPatch,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    rasa_patches.install()
+    rasa_patches.uninstall()
+    try:
+        monkeypatch.setenv(rasa_patches.ENV_SWITCH, "off")
+        rasa_patches.install()
+        assert rasa_patches.installed() == set()
+        assert EndpointConfig.request is rasa_patches.ORIGINALS[REQUEST]
+
+        monkeypatch.delenv(rasa_patches.ENV_SWITCH)
+        monkeypatch.setitem(rasa_patches.SOURCE_SHA256, VALIDATE, "0" * 64)  # as if Rasa had changed
+        with caplog.at_level(logging.WARNING, logger="bot.rasa_patches"):
+            rasa_patches.install()
+        assert rasa_patches.installed() == {REQUEST}
+        assert RemoteAction._validate_action_result is rasa_patches.ORIGINALS[VALIDATE]
+        assert [r.getMessage() for r in caplog.records] == [
+            f"Rasa's {VALIDATE} is not the Rasa 3.6.21 code bot/rasa_patches.py was written for: not patched"]
+    finally:
+        monkeypatch.undo()
+        rasa_patches.uninstall()
+        rasa_patches.install()
+
+
+# --- validation ---------------------------------------------------------------------------------------------------
+
+VALID = [
+    {},
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "district", "value": "Patna", "timestamp": None}],
+     "responses": [{"text": "hello", "buttons": [], "template": None}]},
+    {"events": [{"event": "active_loop", "name": None}, {"event": "followup", "name": "action_listen"}]},
+]
+INVALID = [
+    [],
+    {"events": "not a list"},
+    {"events": [{"name": "no event key"}]},
+    {"events": [{"event": "slot"}]},
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [1]},
+    {"responses": [1]},
+    {"responses": "text"},
+]
+
+
+@pytest.mark.parametrize("result", VALID)
+def test_patched_validation_accepts_what_rasa_accepts(patched: None, result: dict) -> None:
+    action = RemoteAction("action_x", None)
+    assert rasa_patches.ORIGINALS[VALIDATE](action, result) is True
+    assert action._validate_action_result(result) is True
+
+
+@pytest.mark.parametrize("result", INVALID)
+def test_patched_validation_rejects_like_rasa(patched: None, result: object) -> None:
+    action = RemoteAction("action_x", None)
+    with pytest.raises(ValidationError) as theirs:
+        rasa_patches.ORIGINALS[VALIDATE](action, result)
+    with pytest.raises(ValidationError) as ours:
+        action._validate_action_result(result)
+    assert ours.value.message == theirs.value.message
+    assert str(ours.value) == str(theirs.value)
+    assert ours.value.message.endswith("https://rasa.com/docs/rasa/custom-actions")
+
+
+# --- the pooled session -------------------------------------------------------------------------------------------
+
+async def _serve_and_call(calls: int, use: str = "json") -> tuple[list, set, list]:
+    """A local server that records each request's client port and headers; `calls` requests through EndpointConfig."""
+    ports: set = set()
+    headers: list = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        ports.add(request.transport.get_extra_info("peername")[1])
+        headers.append(dict(request.headers))
+        if use == "error":
+            return web.json_response({"action_name": "action_x", "error": "rejected"}, status=400)
+        if use == "text":
+            return web.Response(text="not json")
+        return web.json_response({"events": [], "responses": [{"text": (await request.json())["n"]}]})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    endpoint = EndpointConfig(url=f"http://127.0.0.1:{port}/webhook", headers={HEADER: "the-secret"})
+    results: list = []
+    try:
+        for n in range(calls):
+            try:
+                results.append(await endpoint.request(json={"n": str(n)}, method="post", timeout=300, compress=False))
+            except ClientResponseError as error:
+                results.append(error)
+    finally:
+        await rasa_patches.close_sessions()
+        await runner.cleanup()
+    return results, ports, headers
+
+
+def test_requests_reuse_one_connection_and_carry_the_headers(patched: None) -> None:
+    results, ports, headers = asyncio.run(_serve_and_call(8))
+    assert [r["responses"][0]["text"] for r in results] == [str(n) for n in range(8)]
+    assert len(ports) == 1
+    assert all(h[HEADER] == "the-secret" and h["Content-Type"] == "application/json" for h in headers)
+
+
+def test_rasa_without_the_patch_opens_a_connection_per_request(patched: None) -> None:
+    """The check above can tell: Rasa's own request() opens one connection per call."""
+    rasa_patches.uninstall()
+    try:
+        _, ports, _ = asyncio.run(_serve_and_call(4))
+    finally:
+        rasa_patches.install()
+    assert len(ports) == 4
+
+
+def test_errors_and_non_json_answers_as_rasa_has_them(patched: None) -> None:
+    results, _, _ = asyncio.run(_serve_and_call(2, use="error"))
+    assert all(isinstance(r, ClientResponseError) and r.status == 400 for r in results)
+    assert b'"error": "rejected"' in results[0].text
+    rasa_patches.uninstall()
+    try:
+        theirs, _, _ = asyncio.run(_serve_and_call(1, use="error"))
+    finally:
+        rasa_patches.install()
+    assert (str(results[0]), results[0].text) == (str(theirs[0]), theirs[0].text)
+
+    results, _, _ = asyncio.run(_serve_and_call(2, use="text"))
+    assert results == [None, None]
+
+
+def test_sessions_are_per_event_loop_and_closed_with_the_server(patched: None) -> None:
+    """Two loops one after another (as Sanic's worker, or a restarted shell): each gets its own working session."""
+    for _ in range(2):
+        results, ports, _ = asyncio.run(_serve_and_call(3))
+        assert len(results) == 3 and len(ports) == 1
+    assert not any(not loop.is_closed() for loop, _ in rasa_patches._sessions.values())
