@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from bot.facts import fact
 from bot.sms import split_for_sms
+from bot.text.normalise import ascii_digits
 
 _AGE = re.compile(r"(?<!\d)(\d{1,2})(?!\d)")
-_DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 _SEPARATORS = re.compile(r"\s*[,;\n।]+\s*")
 
 
@@ -29,7 +29,7 @@ def parse_details(text: str) -> LetterDetails | None:
 
     Accepts "Ramu, 12, Primary School Rampur", "रामू, 12 साल, प्राथमिक विद्यालय रामपुर" and the age anywhere.
     """
-    parts = [p.strip() for p in _SEPARATORS.split((text or "").translate(_DEVANAGARI_DIGITS)) if p.strip()]
+    parts = [p.strip() for p in _SEPARATORS.split(ascii_digits(text)) if p.strip()]
     age_index = next((i for i, p in enumerate(parts) if _AGE.search(p)), None)
     if age_index is None or len(parts) < 3:
         return None

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from bot.gazetteer import load_gazetteer
 from bot.language import language_from_menu_choice, requested_language
 from bot.letters import parse_details
+from bot.text import lexicon
+from bot.text.normalise import ascii_digits
+from bot.text.tokens import words as _tokens
 
 # The main menu, as shown by `utter_menu`. 0 always brings the menu back.
 MAIN_MENU: dict[int, str] = {
@@ -48,22 +51,11 @@ QUICK_QUESTIONS: dict[str, tuple[str, str, dict[int, str]]] = {
 # Intents that mean "this is (probably) an answer to your question", as opposed to a new request.
 ANSWER_LIKE_INTENTS = {"choose_option", "inform", "affirm", "deny", "nlu_fallback", "out_of_scope"}
 
-_NUMBER_WORDS: dict[str, int] = {
-    "zero": 0, "shunya": 0, "शून्य": 0,
-    "one": 1, "ek": 1, "एक": 1,
-    "two": 2, "do": 2, "दो": 2,
-    "three": 3, "teen": 3, "tin": 3, "तीन": 3,
-    "four": 4, "char": 4, "chaar": 4, "चार": 4,
-    "five": 5, "panch": 5, "paanch": 5, "पांच": 5, "पाँच": 5,
-    "six": 6, "chhe": 6, "chhah": 6, "chah": 6, "छह": 6, "छः": 6, "छौ": 6,
-}
-_FILLER = {"option", "opt", "no", "number", "num", "nambar", "nomber", "नंबर", "नम्बर", "न", "reply", "press"}
-# Split on spaces and punctuation only: \w would cut Devanagari words at their vowel signs.
-_SEPARATORS = re.compile(r"[\s.,:;!?()\[\]\-_/#*'\"।]+")
+_NUMBER_WORDS = lexicon.number_words("menu_options")
+_FILLER = lexicon.words("menu_fillers")
 _AGE_NUMBER = re.compile(r"(?<!\d)(\d{1,2})(?!\d)")
-_OUTSIDE_WORDS = {"bahar", "baahar", "बाहर", "outside", "delhi", "दिल्ली", "mumbai", "मुंबई", "surat", "सूरत",
-                  "punjab", "पंजाब", "haryana", "हरियाणा", "gujarat", "गुजरात", "rajasthan", "राजस्थान"}
-_BIHAR_WORDS = {"bihar", "बिहार", "gaon", "गांव", "गाँव", "yahin", "यहीं", "ghar", "घर"}
+_OUTSIDE_WORDS = lexicon.words("menu_outside_bihar")
+_BIHAR_WORDS = lexicon.words("menu_in_bihar")
 
 
 @dataclass(frozen=True)
@@ -72,11 +64,6 @@ class Reading:
 
     menu_choice: str | None = None
     slots: dict[str, str | None] = field(default_factory=dict)
-
-
-def _tokens(text: str) -> list[str]:
-    normalised = unicodedata.normalize("NFC", text or "").strip().lower()
-    return [t for t in _SEPARATORS.split(normalised) if t]
 
 
 def parse_option_number(text: str) -> int | None:
@@ -95,7 +82,7 @@ def parse_option_number(text: str) -> int | None:
 
 def read_age_group(text: str) -> str | None:
     """'under_14' / '14_17' / '18_plus' from a written age ("12", "12 saal", "वो 15 का है"); None if no age."""
-    digits = (text or "").translate(str.maketrans("०१२३४५६७८९", "0123456789"))
+    digits = ascii_digits(text)
     match = _AGE_NUMBER.search(digits)
     if not match:
         return None

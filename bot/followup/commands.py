@@ -38,6 +38,8 @@ from bot.reports.access import district_scope
 from bot.reports.codes import is_valid
 from bot.reports.outbox import audit
 from bot.store.models import FollowupCase, Ngo, Report
+from bot.text.normalise import ascii_digits
+from bot.text.tokens import command_words as _tokens
 
 ENROL_WORDS = frozenset({"enrol", "enroll", "enrolment", "enrollment", "नामांकन"})
 CASE_WORDS = frozenset({"case", "केस"})
@@ -72,7 +74,6 @@ SCHEME_ALIASES = {
     "backwages": "back_wages", "mazdoori": "back_wages", "victim": "victim_compensation", "vcs": "victim_compensation",
 }
 
-_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 _DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _SHORT_YEAR = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2}$")
@@ -195,10 +196,6 @@ def _problem(ngo: Ngo, action: str, problem: CommandProblem) -> tuple[str, str]:
     return action, _REPLIES[_lang(ngo)][action].format(problem=texts[problem.key].format(value=problem.value))
 
 
-def _tokens(text: str) -> list[str]:
-    return [t for t in re.split(r"[\s,;]+", (text or "").translate(_DIGITS).strip()) if t]
-
-
 def command_word(text: str) -> str | None:
     """"enrol" or "case" when the message is one of these commands, else None."""
     tokens = _tokens(text)
@@ -306,7 +303,7 @@ def _stage(tokens: list[str], aliases: dict[str, str]) -> tuple[str | None, int]
 
 def parse_case(text: str) -> CaseCommand:
     """Read a CASE message. Raises CommandProblem."""
-    rest = (text or "").translate(_DIGITS).strip().split(None, 1)
+    rest = ascii_digits(text).strip().split(None, 1)
     match = _CODE.match(rest[1] if len(rest) > 1 else "")
     if not match:
         raise CommandProblem("no_reference")

@@ -9,8 +9,6 @@ and the case changes in the same transaction as any alert the answer calls for.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -22,28 +20,19 @@ from bot.followup.schedule import today_in_india
 from bot.settings import get_settings
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, FollowupCase
+from bot.text import lexicon
+from bot.text.tokens import words as _tokens
 
 QUESTIONS = ("home", "school", "money", "agent", "need")
 PROMPTS = {question: f"utter_checkin_{question}" for question in QUESTIONS}
 CHECKIN_PROMPTS = frozenset(PROMPTS.values())
 EXTERNAL_INTENT = "EXTERNAL_checkin"
 
-_YES = {"yes", "y", "yeah", "yep", "haan", "han", "ha", "haa", "haanji", "hanji", "haji", "ji", "hoon", "ho",
-        "हाँ", "हां", "हा", "हाँजी", "हांजी", "जी", "हँ", "हव", "हो", "बा", "बाटे", "रहता", "जाता", "आया", "मिला",
-        "aaya", "aya", "mila", "milal", "rehta", "rahta", "jata", "jaata"}
-_NO = {"no", "n", "nope", "nahi", "nahin", "nhi", "nai", "na", "naa", "nahi.", "nahee", "naikhe", "naahi",
-       "नहीं", "नही", "ना", "नइखे", "नाहीं", "नाही", "नहि"}
-_NOTHING = {"0", "०", "nothing", "none", "kuch", "kuchh", "kuchh nahi", "कुछ", "कुछो", "kuchho", "no", "nahi", "na",
-            "नहीं", "ना", "नइखे", "nahin", "nhi", "shunya", "शून्य", "zero", "thik", "theek", "ठीक", "sab", "सब"}
+_YES = lexicon.words("checkin_yes")
+_NO = lexicon.words("checkin_no")
+_NOTHING = lexicon.words("checkin_nothing")
 # Courtesy that says nothing about a need: "kuch nahi chahiye, dhanyavad", "no thanks, all fine", "सब ठीक है जी".
-_COURTESY = {"thanks", "thank", "you", "thankyou", "ok", "okay", "fine", "good", "all", "well", "need", "sir", "madam",
-             "ji", "jee", "hai", "chahiye", "chaahiye", "abhi", "bas", "dhanyavad", "dhanyavaad",
-             "dhanyawad", "dhanywad", "shukriya", "sukriya", "bilkul", "ab", "ba", "baa", "bate", "chahi", "kuchho",
-             "जी", "है", "हैं", "चाहिए", "अभी", "बस", "धन्यवाद", "शुक्रिया", "बा", "चाहीं", "अब", "बिलकुल", "बिल्कुल",
-             "हमनी", "हमको", "humko", "hamko", "mujhe", "मुझे", "हमें", "hume", "humein", "namaste", "namaskar",
-             "pranam", "hello", "hi", "नमस्ते", "नमस्कार", "प्रणाम"}
-_SEPARATORS = re.compile(r"[\s.,:;!?()\[\]\-_/#*'\"।]+")
-_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+_COURTESY = lexicon.words("checkin_courtesy")
 
 
 @dataclass(frozen=True)
@@ -63,11 +52,6 @@ class CheckinTurn:
     outcome: str  # recorded | unclear
     next_prompt: str | None = None  # the next question's response, None when the check-in is complete
     raised: tuple[str, ...] = field(default_factory=tuple)  # alert reasons raised by this reply
-
-
-def _tokens(text: str) -> list[str]:
-    normalised = unicodedata.normalize("NFC", text or "").strip().lower().translate(_DIGITS)
-    return [t for t in _SEPARATORS.split(normalised) if t]
 
 
 def read_yes_no(text: str, intent: str | None = None) -> bool | None:

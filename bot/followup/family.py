@@ -7,8 +7,6 @@ pure: they say what a message means in the dialogue; the actions then call the f
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,6 +28,8 @@ from bot.followup.schedule import next_daytime, today_in_india
 from bot.followup.words import claims_words, followup_words, school_words
 from bot.reports.outbox import audit
 from bot.store.db import session_scope
+from bot.text import lexicon
+from bot.text.tokens import words as _tokens
 
 
 def case_summary(input_channel: str | None, conversation_id: str, language: str | None) -> CaseSummary | None:
@@ -120,19 +120,11 @@ def has_opted_out_case(input_channel: str | None, conversation_id: str) -> bool:
 
 
 # --- reading a family's messages ------------------------------------------------------------------------------------
-_SEPARATORS = re.compile(r"[\s.,:;!?()\[\]\-_/#*'\"।]+")
 # "START", "shuru karo", "फिर से शुरू करें", "restart please", "check-in chalu kijiye": short, and nothing else in them.
-_RESTART_CORE = {"start", "restart", "rejoin", "resume", "shuru", "suru", "shru", "chalu", "chaalu", "subscribe",
-                 "join", "शुरू", "शुरु", "सुरु", "सुरू", "चालू", "स्टार्ट"}
-_RESTART_FILLER = {"phir", "fir", "phirse", "firse", "se", "dobara", "dubara", "again", "please", "pls", "plz", "ji",
-                   "karo", "kariye", "kijiye", "karein", "kare", "kar", "do", "dijiye", "kari", "karin", "hoi",
-                   "check", "checkin", "in", "checkins", "message", "messages", "sms", "msg", "bhejo", "bhejiye",
-                   "फिर", "फेर", "से", "दोबारा", "करो", "करें", "कीजिए", "करीं", "कर", "दो", "दीजिए", "जी", "चेक", "इन",
-                   "चेकइन", "मैसेज", "भेजो", "भेजिए", "भेजीं", "hamar", "hamara", "mera", "हमार", "हमारा", "मेरा"}
-_STATUS_WORDS = {"status", "stetus", "staus", "sttus", "स्टेटस", "स्थिति"}
-_STATUS_FILLER = {"my", "our", "case", "mera", "hamara", "hamar", "ka", "ke", "ki", "batao", "bataiye", "please",
-                  "pls", "check", "what", "is", "the", "of", "kya", "hai", "ba",
-                  "केस", "मेरा", "हमारा", "हमार", "का", "के", "की", "बताओ", "बताइए", "बताईं", "क्या", "है", "बा"}
+_RESTART_CORE = lexicon.words("restart_words")
+_RESTART_FILLER = lexicon.words("restart_fillers")
+_STATUS_WORDS = lexicon.words("status_words")
+_STATUS_FILLER = lexicon.words("status_fillers")
 _YES_NO_INTENTS = {"choose_option", "inform", "affirm", "deny", "nlu_fallback", "out_of_scope", "request_followup"}
 _NEVER_AN_ANSWER = {"report_emergency", "opt_out", "change_language", "request_human", "show_menu"}
 
@@ -140,11 +132,6 @@ OFFER_PROMPT = "utter_followup_offer"
 # After "which district?" an answer that names none is asked once more, then given up on.
 DISTRICT_PROMPTS = {"utter_followup_ask_district": "followup_district_retry",
                     "utter_followup_district_not_found": "followup_no_district"}
-
-
-def _tokens(text: str) -> list[str]:
-    normalised = unicodedata.normalize("NFC", text or "").strip().lower()
-    return [t for t in _SEPARATORS.split(normalised) if t]
 
 
 def looks_like_restart(text: str) -> bool:

@@ -27,6 +27,7 @@ from bot.reports.routing import NoRouteError, chain_for
 from bot.settings import get_settings
 from bot.store.db import session_scope
 from bot.store.models import Ngo, NgoContact, Report
+from bot.text.normalise import ascii_digits
 
 _ACK_WORDS = ("ok", "ack", "okay", "ओके", "ठीक")
 _CLOSE_WORDS = ("close", "closed", "band", "बंद")
@@ -96,8 +97,7 @@ def parse_command(text: str) -> tuple[str, str | None, str] | None:
     code = find_any_code(rest)
     note = rest
     if code:
-        note = re.sub(r"^\s*\d{3}[\s-]?\d{4}\s*[:\-]?\s*", "", rest.translate(str.maketrans("०१२३४५६७८९",
-                                                                                                "0123456789")))
+        note = re.sub(r"^\s*\d{3}[\s-]?\d{4}\s*[:\-]?\s*", "", ascii_digits(rest))
     return verb, code, note.strip()
 
 

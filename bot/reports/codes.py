@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import secrets
 
+from bot.text.normalise import ascii_digits
+
 # Damm's quasigroup of order 10 (weakly totally anti-symmetric).
 _DAMM = (
     (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
@@ -23,7 +25,6 @@ _DAMM = (
     (2, 5, 8, 1, 4, 3, 6, 7, 9, 0),
 )
 CODE_LENGTH = 7
-_DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 # Seven digits, possibly written "482 9317" or "482-9317", not part of a longer number (a phone number).
 _CODE_IN_TEXT = re.compile(r"(?<![\d+])(\d{3})[\s-]?(\d{4})(?!\d)")
 
@@ -47,7 +48,7 @@ def is_valid(code: str) -> bool:
 
 def find_code(text: str) -> str | None:
     """The first valid code written in a message ("status 4829317", "STATUS ४८२९३१७", "ok 482 9317")."""
-    for match in _CODE_IN_TEXT.finditer((text or "").translate(_DEVANAGARI_DIGITS)):
+    for match in _CODE_IN_TEXT.finditer(ascii_digits(text)):
         code = match.group(1) + match.group(2)
         if is_valid(code):
             return code
@@ -56,5 +57,5 @@ def find_code(text: str) -> str | None:
 
 def find_any_code(text: str) -> str | None:
     """The first seven-digit number in a message, valid or not (to say "no report with number X")."""
-    match = _CODE_IN_TEXT.search((text or "").translate(_DEVANAGARI_DIGITS))
+    match = _CODE_IN_TEXT.search(ascii_digits(text))
     return match.group(1) + match.group(2) if match else None
