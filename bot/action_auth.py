@@ -24,7 +24,7 @@ OPEN_PATHS = frozenset({"/health"})
 
 def is_authorised(presented: str | None, expected: str) -> bool:
     """Constant-time comparison of the presented token with ours."""
-    return bool(presented) and hmac.compare_digest(presented.encode(), expected.encode())
+    return presented is not None and bool(presented) and hmac.compare_digest(presented.encode(), expected.encode())
 
 
 def attach(app: Sanic) -> None:

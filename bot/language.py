@@ -474,4 +474,4 @@ def _label_language(tokens: list[str]) -> str | None:
         return None
     if "roman" in kinds:
         return "hi-Latn"
-    return _resolve(kinds.pop()) if len(kinds) == 1 else None
+    return _resolve(str(kinds.pop())) if len(kinds) == 1 else None

@@ -33,7 +33,9 @@ def parse_details(text: str) -> LetterDetails | None:
     age_index = next((i for i, p in enumerate(parts) if _AGE.search(p)), None)
     if age_index is None or len(parts) < 3:
         return None
-    age_value = int(_AGE.search(parts[age_index]).group(1))
+    age_match = _AGE.search(parts[age_index])
+    assert age_match is not None  # found above
+    age_value = int(age_match.group(1))
     if not 3 <= age_value <= 18:
         return None
     rest = [p for i, p in enumerate(parts) if i != age_index]

@@ -44,9 +44,9 @@ _VISARGA = "\u0903"
 _NASAL_CONSONANTS = "ङञणनम"
 
 
-def _syllables(word: str) -> list[list[str]]:
+def _syllables(word: str) -> list[list[str | None]]:
     """Split Devanagari into [consonant, vowel, nasal] units; vowel None = inherent schwa, "" = halant."""
-    units: list[list[str]] = []
+    units: list[list[str | None]] = []
     for ch in word:
         if ch in _CONSONANTS:
             units.append([_CONSONANTS[ch], None, ""])
@@ -99,7 +99,7 @@ def transliterate(word: str) -> str:
         vowel = "a" if vowel is None else vowel
         if nasal == "n" and i == len(units) - 1 and vowel:
             nasal = ""  # a nasalised final vowel
-        out.append(cons + vowel + nasal)
+        out.append((cons or "") + vowel + (nasal or ""))
     return "".join(out)
 
 

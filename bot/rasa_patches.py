@@ -124,9 +124,9 @@ def _pooled_session(endpoint: Any) -> aiohttp.ClientSession:
     from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 
     loop = asyncio.get_running_loop()
-    for key in [k for k, (other, _) in _sessions.items() if other.is_closed()]:
-        del _sessions[key]  # a finished loop (e.g. `rasa shell` restarts); its sessions died with it
-    _, sessions = _sessions.setdefault(id(loop), (loop, {}))
+    for loop_id in [k for k, (other, _) in _sessions.items() if other.is_closed()]:
+        del _sessions[loop_id]  # a finished loop (e.g. `rasa shell` restarts); its sessions died with it
+    _loop, sessions = _sessions.setdefault(id(loop), (loop, {}))
     key = repr((sorted(endpoint.headers.items()), sorted(endpoint.basic_auth.items())))
     session = sessions.get(key)
     if session is None or session.closed:
@@ -215,7 +215,7 @@ async def close_sessions(*_: Any) -> None:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return
-    _, sessions = _sessions.pop(id(loop), (loop, {}))
+    _loop, sessions = _sessions.pop(id(loop), (loop, {}))
     for session in sessions.values():
         await session.close()
 

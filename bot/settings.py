@@ -97,6 +97,11 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _env_or(name: str, default: str) -> str:
+    """A variable that always has a value: the environment's, else the default."""
+    return _env(name) or default
+
+
 def _number(name: str, default: float) -> float:
     raw = _env(name)
     if raw is None:
@@ -167,11 +172,11 @@ def _token(name: str, environment: str, var_dir: Path, filename: str) -> str:
 
 def load_settings() -> Settings:
     """Read the environment now (tests call this after changing variables)."""
-    environment = _env("HELPLINE_ENV", "development")
+    environment = _env_or("HELPLINE_ENV", "development")
     if environment not in ("development", "production"):
         raise ConfigurationError("HELPLINE_ENV must be 'development' or 'production'")
-    var_dir = Path(_env("HELPLINE_VAR_DIR", str(PROJECT_ROOT / "var")))
-    database_url = _env("HELPLINE_DATABASE_URL", f"sqlite:///{var_dir / 'helpline.db'}")
+    var_dir = Path(_env_or("HELPLINE_VAR_DIR", str(PROJECT_ROOT / "var")))
+    database_url = _env_or("HELPLINE_DATABASE_URL", f"sqlite:///{var_dir / 'helpline.db'}")
     raw_keys = _env("HELPLINE_SECRET_KEYS")
     if raw_keys:
         keys = tuple(k.strip() for k in raw_keys.split(",") if k.strip())
@@ -187,7 +192,7 @@ def load_settings() -> Settings:
             Fernet(key.encode())
     except ValueError as exc:
         raise ConfigurationError("HELPLINE_SECRET_KEYS holds a key that is not a valid Fernet key") from exc
-    max_chars = int(_env("HELPLINE_MAX_MESSAGE_CHARS", "4000"))
+    max_chars = int(_env_or("HELPLINE_MAX_MESSAGE_CHARS", "4000"))
     translator = _choice("HELPLINE_TRANSLATOR", "google", ("google", "off"))
     return Settings(
         environment=environment,
@@ -201,7 +206,7 @@ def load_settings() -> Settings:
         delivery_backoff_seconds=_number("HELPLINE_DELIVERY_BACKOFF_SECONDS", 30),
         delivery_lease_seconds=_number("HELPLINE_DELIVERY_LEASE_SECONDS", 60),
         worker_poll_seconds=_number("HELPLINE_WORKER_POLL_SECONDS", 0.5),
-        ngo_directory=Path(_env("HELPLINE_NGO_DIRECTORY", str(PROJECT_ROOT / "bot" / "data" / "ngos.sample.yml"))),
+        ngo_directory=Path(_env_or("HELPLINE_NGO_DIRECTORY", str(PROJECT_ROOT / "bot" / "data" / "ngos.sample.yml"))),
         twilio_account_sid=_env("TWILIO_ACCOUNT_SID"),
         twilio_auth_token=_env("TWILIO_AUTH_TOKEN"),
         twilio_sms_from=_env("TWILIO_SMS_FROM"),

@@ -150,7 +150,8 @@ class GoogleTranslator:
         if known_source is None and google_code(detected) == tl:
             translation = None  # already in the target language
         else:
-            translation = Translation(text=translated, source=source if known_source else detected, target=tl)
+            origin = (source or detected) if known_source else detected
+            translation = Translation(text=translated, source=origin, target=tl)
         with self._lock:
             self._open_until = float("-inf")
             self._cache[key] = translation

@@ -285,8 +285,8 @@ def telegram_bot(token: str, api_base: str | None = None, timeout: float = 10, p
 def _telegram_error(exc: Exception) -> DeliveryError:
     """Map python-telegram-bot's exceptions. Order matters: BadRequest and TimedOut are NetworkError subclasses."""
     if isinstance(exc, error.RetryAfter):
-        wait = exc.retry_after
-        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        wait: object = exc.retry_after  # python-telegram-bot 21 gives an int, 22 a timedelta
+        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)  # type: ignore[arg-type]
         return DeliveryError("telegram: flood control", retryable=True, retry_after=seconds)
     if isinstance(exc, error.TimedOut):
         return DeliveryError("telegram: timed out", retryable=True)

@@ -111,7 +111,7 @@ def read_intake(text: str, asked: str | None, kind: str) -> Intake:
     if _dont_know(text, keys):
         if asked == "children":
             return Intake(children_text=UNKNOWN)
-        return Intake(**{asked: UNKNOWN}) if asked else Intake()
+        return Intake(**{asked: UNKNOWN}) if asked else Intake()  # type: ignore[arg-type]  # asked names a text field
 
     out: dict[str, Any] = {}
     places = _find_places(text, tokens, asked in ("district", "place", "destination"), asked)
