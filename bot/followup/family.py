@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.cases import CaseSummary
 from bot.clock import Clock, SystemClock, as_utc
 from bot.followup.alerts import raise_alert
 from bot.followup.cases import (
@@ -30,6 +29,16 @@ from bot.reports.outbox import audit
 from bot.store.db import session_scope
 from bot.text import lexicon
 from bot.text.tokens import words as _tokens
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """What a family may see of its own case, in its language: stages and the next check-in, no personal data."""
+
+    reference: str
+    compensation_stage: str
+    school_stage: str
+    next_check_in: str | None
 
 
 def case_summary(input_channel: str | None, conversation_id: str, language: str | None) -> CaseSummary | None:
