@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -289,3 +289,36 @@ def test_an_expired_lease_is_recovered_once_and_the_late_holder_changes_nothing(
     with session_scope() as session:  # the first holder answers late: its lease is gone, nothing changes
         assert not lease.settle(session, delivery_id, held, {"status": "sent", "lease_until": None})
         assert session.get(Delivery, delivery_id).status == "sending"
+
+
+# --- the follow-up jobs through the runner ---------------------------------------------------------------------
+
+
+def test_check_ins_then_reminders_then_the_no_reply_alert_through_the_registry(store_url: str) -> None:
+    """The same walk as test_followup_worker's reminders test, run by a Runner over the registry's two follow-up
+    jobs at their intervals: the check-in fires, two reminders follow, then the NGO is alerted."""
+    from bot.followup.schedule import IST
+    from bot.followup.worker import FollowupWorker
+    from tests.followup_helpers import RecordingStarter, enrol
+
+    clock = ManualClock(datetime(2026, 11, 27, 10, 0, tzinfo=IST).astimezone(timezone.utc))  # times are stored as UTC
+    enrol(clock, datetime(2026, 11, 20).date())
+    starter = RecordingStarter()
+    followup = [job for job in registry() if job.group == "followup"]
+    runner = Runner(followup, JobContext(clock=clock, followup=FollowupWorker(starter, clock)))
+    assert runner.run_due() == {"check-ins": 1, "reminders": 0}
+    assert runner.run_due() == {"check-ins": 0}  # busy a moment ago: looked again at once, nothing more
+    for reminder in (1, 2):
+        clock.advance(hours=47)
+        assert runner.run_due() == {"check-ins": 0, "reminders": 0}
+        clock.advance(hours=1)
+        assert runner.run_due() == {"check-ins": 0, "reminders": 1}, f"reminder {reminder}"
+    clock.advance(hours=48)
+    assert runner.run_due() == {"check-ins": 0, "reminders": 0}
+    assert len(starter.started) == 3
+    with session_scope() as session:
+        from bot.store.models import CheckIn, Report
+
+        first = session.execute(select(CheckIn).order_by(CheckIn.sequence)).scalars().first()
+        assert first.status == "missed"
+        assert session.execute(select(func.count(Report.id)).where(Report.kind == "alert")).scalar_one() == 1
