@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock, SystemClock
 from bot.settings import get_settings
-from bot.store.models import CheckIn, Delivery, InboundSeen, Report, ReportDraft
+from bot.store.models import CheckIn, InboundSeen, Report, ReportDraft
 
 if TYPE_CHECKING:
     from bot.followup.worker import FollowupWorker
@@ -128,11 +128,9 @@ def _deliver(context: JobContext, now: datetime) -> int:
 
 
 def _due_deliveries(session: Session, now: datetime) -> int:
-    from bot.jobs.lease import Lease
+    from bot.reports.worker import delivery_lease
 
-    lease = Lease(Delivery, ("pending", "failed"), "sending", "next_attempt_at",
-                  timedelta(seconds=get_settings().delivery_lease_seconds))
-    return lease.backlog(session, now)
+    return delivery_lease().backlog(session, now)
 
 
 # --- check-ins and reminders -------------------------------------------------------------------------------------

@@ -44,6 +44,12 @@ MAX_BACKOFF = timedelta(hours=1)
 WHATSAPP_WINDOW = timedelta(hours=24)
 
 
+def delivery_lease() -> Lease:
+    """How forwards are claimed: a due `pending`/`failed` row becomes `sending` for HELPLINE_DELIVERY_LEASE_SECONDS."""
+    return Lease(Delivery, free=("pending", "failed"), held="sending", due_column="next_attempt_at",
+                 length=timedelta(seconds=get_settings().delivery_lease_seconds))
+
+
 class DeliveryWorker:
     """The `deliveries` job (bot.jobs): one worker; run several (processes or replicas) against the same database
     if needed. `run_once` is one pass of all the report jobs (routing, escalations, draft expiry, pruning,
@@ -58,8 +64,7 @@ class DeliveryWorker:
         self.batch_size = batch_size
         settings = get_settings()
         self.lease = timedelta(seconds=settings.delivery_lease_seconds)
-        self.leases = Lease(Delivery, free=("pending", "failed"), held="sending", due_column="next_attempt_at",
-                            length=self.lease)
+        self.leases = delivery_lease()
         self.max_attempts = settings.delivery_max_attempts
         self.backoff = settings.delivery_backoff_seconds
 
@@ -74,7 +79,8 @@ class DeliveryWorker:
         return int(runner.run_all(strict=True).get("deliveries") or 0)
 
     def deliver_due(self, now: datetime | None = None) -> int:
-        """The `deliveries` job: recover interrupted sends, then send what is due. Returns messages sent."""
+        """The `deliveries` job: recover interrupted sends, then send what is due. Returns messages sent. (Each step
+        reads the worker's clock, the runner's too: a send's `sent_at` is when it went out, not when the run began.)"""
         self.recover_interrupted()
         sent = 0
         for delivery_id in self._due_ids():
