@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from cryptography.fernet import Fernet
 
@@ -291,9 +291,52 @@ def _alerts(args: argparse.Namespace) -> int:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    from bot.reports.runner import run_worker
+    from bot.jobs.worker import run_worker
 
     return run_worker(once=args.once)
+
+
+def _every(interval: timedelta) -> str:
+    seconds = interval.total_seconds()
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds / 3600:.0f}h"
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:.0f}m"
+    return f"{seconds:g}s"
+
+
+def _ago(delta: timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 120:
+        return f"{seconds}s ago"
+    if seconds < 7200:
+        return f"{seconds // 60}m ago"
+    return f"{_age(seconds / 3600)} ago"
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    """The background jobs `helpline worker` runs: interval, last run (by any worker), its result, and the backlog."""
+    from bot.clock import SystemClock, as_utc
+    from bot.jobs import registry
+    from bot.jobs.runner import last_runs
+    from bot.store.db import session_scope
+
+    now = (args.clock or SystemClock()).now()
+    table = [("job", "every", "last run", "result", "backlog")]
+    with session_scope() as session:
+        runs = last_runs(session)
+        for job in registry():
+            run = runs.get(job.name)
+            if run is None:
+                last, result = "never", "-"
+            else:
+                last = _ago(now - as_utc(run.started_at))
+                result = f"ok, {run.count}" if run.outcome == "ok" else f"failed ({run.error})"
+            table.append((job.name, _every(job.interval), last, result, str(job.backlog(session, now))))
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    for line in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+    return 0
 
 
 def _case_commands(commands: argparse._SubParsersAction) -> None:
@@ -341,7 +384,7 @@ def _case_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
-    """`clock`: the time the follow-up and `reports ack|close` commands take as now (tests pass a ManualClock;
+    """`clock`: the time the follow-up, `jobs` and `reports ack|close` commands take as now (tests pass a ManualClock;
     default the system's)."""
     parser = argparse.ArgumentParser(prog="helpline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -382,9 +425,12 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     _case_commands(commands)
     commands.add_parser("alerts", help="open follow-up alerts: code, case, reason, status, district, age"
                         ).set_defaults(handler=_alerts)
-    worker = commands.add_parser("worker", help="run the worker (sends forwards, escalates, fires check-ins)")
-    worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker = commands.add_parser("worker", help="run the background jobs (sends forwards, escalates, fires "
+                                 "check-ins, ...; see `helpline jobs`)")
+    worker.add_argument("--once", action="store_true", help="every job once, then exit")
     worker.set_defaults(handler=_worker)
+    commands.add_parser("jobs", help="the background jobs: interval, last run, result, backlog").set_defaults(
+        handler=_jobs)
     args = parser.parse_args(argv)
     args.clock = clock
     return int(args.handler(args))

@@ -1,5 +1,5 @@
-"""`make run`: the Rasa server, the action server and the worker (report deliveries and follow-up check-ins)
-together, stopped together by Ctrl-C.
+"""`make run`: the Rasa server, the action server and the worker (the background jobs of bot.jobs: report deliveries,
+escalations, follow-up check-ins, ...) together, stopped together by Ctrl-C.
 
 The Rasa server runs with its HTTP API (`--enable-api`) behind `--auth-token`: the follow-up worker starts check-ins
 through it with the same token. The action server only answers Rasa (a shared secret in a header, bot/action_auth.py).
@@ -71,8 +71,8 @@ def main() -> int:
         ],
         cwd=PROJECT_ROOT, env=env,
     )
-    # Sends report forwards and escalates (with no Twilio/Telegram credentials it keeps them in the store), and
-    # starts due follow-up check-ins through Rasa's HTTP API.
+    # Runs the job registry: sends report forwards and escalates (with no Twilio/Telegram credentials it keeps them in
+    # the store), and starts due follow-up check-ins through Rasa's HTTP API.
     worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], cwd=PROJECT_ROOT, env=env)
     processes = [actions, rasa, worker]
     stopping = False

@@ -19,7 +19,7 @@ from bot.followup.conversation import answer_checkin
 from bot.followup.family import restart_checkins, stop_checkins
 from bot.followup.schedule import IST, is_daytime
 from bot.followup.worker import FollowupWorker
-from bot.reports.acknowledgement import escalate_due
+from bot.jobs import run_job
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, Delivery, FollowupCase, Report
 from tests.followup_helpers import OTHER_FAMILY, RecordingStarter, conversation_of, enrol
@@ -237,7 +237,7 @@ def test_urgent_alerts_escalate_when_nobody_acknowledges(store_url: str) -> None
     FollowupWorker(RecordingStarter(), clock).run_once()
     answer_checkin("twilio", conversation_of(), "2", None, clock)  # away from home: urgent
     clock.advance(minutes=16)
-    assert escalate_due(clock) == 1
+    assert run_job("escalations", clock) == 1
     with session_scope() as session:
         alert = session.execute(select(Report).where(Report.kind == "alert")).scalar_one()
         assert alert.urgent and alert.escalation_level == 1

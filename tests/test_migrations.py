@@ -29,7 +29,7 @@ def test_migrations_match_the_models_and_downgrade(store_url: str) -> None:
     engine = create_engine(store_url, future=True)
     try:
         tables = set(inspect(engine).get_table_names())
-        assert "cases" not in tables and "checkins" not in tables and "reports" in tables
+        assert "cases" not in tables and "checkins" not in tables and "job_runs" not in tables and "reports" in tables
         assert "case_id" not in {c["name"] for c in inspect(engine).get_columns("reports")}
     finally:
         engine.dispose()

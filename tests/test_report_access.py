@@ -23,8 +23,9 @@ from bot.clock import ManualClock, as_utc
 from bot.crypto import decrypt
 from bot.followup.commands import cases_scope_filter, may_change
 from bot.gazetteer import load_gazetteer
+from bot.jobs import run_job
 from bot.reports.access import may_act_on_report, reports_scope_filter
-from bot.reports.acknowledgement import escalate_due, handle_ngo_message
+from bot.reports.acknowledgement import handle_ngo_message
 from bot.reports.directory import import_directory, parse_directory
 from bot.reports.routing import chain_for
 from bot.settings import PROJECT_ROOT
@@ -103,7 +104,7 @@ def _file(relation: str, count: int, clock: ManualClock) -> list[str]:
     if relation == "escalated":
         for _ in range(2):
             clock.advance(hours=4, minutes=1)
-            assert escalate_due(clock) == count
+            assert run_job("escalations", clock) == count
     import_sample()
     return codes
 
@@ -181,7 +182,7 @@ def test_who_may_act_on_a_report(store_url: str, relation: str) -> None:
 
     # A refused command does not stop the escalation: every report nobody responsible acted on escalates on time.
     clock.advance(hours=4, minutes=1)
-    escalate_due(clock)
+    run_job("escalations", clock)
     for (sender, verb), code in codes.items():
         stopped = outcomes[(sender.label, verb)] in VERBS.values()
         assert bool(_escalation_events(code, acted_at)) is not stopped, (sender.label, verb)
@@ -197,7 +198,7 @@ def test_the_other_state_desk_cannot_silence_a_gaya_report(store_url: str) -> No
         assert result is not None and result.action == "not_yours"
         assert code in result.reply and "not sent to your organisation" in result.reply  # the desk writes English
     clock.advance(hours=4, minutes=1)
-    assert escalate_due(clock) == 1
+    assert run_job("escalations", clock) == 1
     with session_scope() as session:
         report = session.execute(select(Report).where(Report.code == code)).scalar_one()
         assert (report.status, report.escalation_level) == ("received", 1)

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.reports.acknowledgement import escalate_due, handle_ngo_message, parse_command
+from bot.jobs import run_job
+from bot.reports.acknowledgement import handle_ngo_message, parse_command
 from bot.reports.dialogue import looks_like_status_request, status_reply
 from bot.reports.service import report_status
 from bot.store.db import session_scope
@@ -103,14 +104,14 @@ def test_escalation_walks_the_chain_then_stops(store_url: str) -> None:
     clock = ManualClock()
     submitted = file_report(clock)  # Gaya, not urgent: 4 hours per step by default
     clock.advance(hours=3, minutes=59)
-    assert escalate_due(clock) == 0
+    assert run_job("escalations", clock) == 0
     clock.advance(minutes=2)
-    assert escalate_due(clock) == 1
-    assert escalate_due(clock) == 0  # the same step is never taken twice
+    assert run_job("escalations", clock) == 1
+    assert run_job("escalations", clock) == 0  # the same step is never taken twice
     clock.advance(hours=4, minutes=1)
-    assert escalate_due(clock) == 1
+    assert run_job("escalations", clock) == 1
     clock.advance(hours=4, minutes=1)
-    assert escalate_due(clock) == 0  # the state desk was the last step
+    assert run_job("escalations", clock) == 0  # the state desk was the last step
     assert _chain_of_deliveries(submitted.code) == [
         ("forward", "magadh-child-rights-sample"),
         ("corridor", "jaipur-rescue-sample"),
@@ -130,7 +131,7 @@ def test_urgent_reports_escalate_in_minutes(store_url: str) -> None:
     clock = ManualClock()
     submitted = file_report(clock, kind="emergency", destination=None)
     clock.advance(minutes=16)
-    assert escalate_due(clock) == 1
+    assert run_job("escalations", clock) == 1
     assert _chain_of_deliveries(submitted.code)[-1] == ("escalation", "gaya-nawada-outreach-sample")
 
 
@@ -139,11 +140,11 @@ def test_acknowledgement_stops_escalation(store_url: str) -> None:
     clock = ManualClock()
     submitted = file_report(clock)
     clock.advance(hours=5)
-    assert escalate_due(clock) == 1
+    assert run_job("escalations", clock) == 1
     result = handle_ngo_message("sms", OUTREACH_SMS, f"OK {submitted.code}", clock)  # the escalated-to NGO
     assert result is not None and result.action == "acknowledged"
     clock.advance(days=3)
-    assert escalate_due(clock) == 0
+    assert run_job("escalations", clock) == 0
     assert len(_chain_of_deliveries(submitted.code)) == 3
 
 
@@ -156,7 +157,7 @@ def test_escalation_timeouts_come_from_settings(store_url: str, monkeypatch: pyt
     clock = ManualClock()
     file_report(clock)
     clock.advance(minutes=31)
-    assert escalate_due(clock) == 1
+    assert run_job("escalations", clock) == 1
 
 
 @pytest.mark.parametrize(("text", "is_status"), [
@@ -183,6 +184,6 @@ def test_deliveries_are_idempotent_per_step(store_url: str) -> None:
     clock = ManualClock()
     file_report(clock)
     clock.advance(hours=5)
-    assert escalate_due(clock) + escalate_due(clock) == 1
+    assert run_job("escalations", clock) + run_job("escalations", clock) == 1
     with session_scope() as session:
         assert len(session.execute(select(Delivery)).scalars().all()) == 3

@@ -143,18 +143,17 @@ def test_no_corridor_alert_without_a_destination_the_directory_covers(store_url:
 
 
 def test_a_report_made_before_any_directory_is_kept_and_routed_later(store_url: str) -> None:
-    from bot.reports.acknowledgement import escalate_due
-    from bot.reports.service import route_unrouted
+    from bot.jobs import run_job
 
     clock = ManualClock()
     submitted = file_report(clock)
     assert submitted.first_ngo is None
     clock.advance(hours=5)
-    assert escalate_due(clock) == 0  # nothing to escalate to yet, and no crash
-    assert route_unrouted(clock) == 0
+    assert run_job("escalations", clock) == 0  # nothing to escalate to yet, and no crash
+    assert run_job("routing", clock) == 0
     import_sample()
-    assert route_unrouted(clock) == 1
-    assert route_unrouted(clock) == 0
+    assert run_job("routing", clock) == 1
+    assert run_job("routing", clock) == 0
     with session_scope() as session:
         report = session.execute(select(Report).where(Report.code == submitted.code)).scalar_one()
         assert [d.ngo.key for d in report.deliveries] == ["magadh-child-rights-sample", "jaipur-rescue-sample"]

@@ -16,10 +16,9 @@ marked `skipped`); a family is never sent a burst of stale questions. Nothing is
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 
 from bot.clock import Clock, SystemClock, as_utc
 from bot.crypto import decrypt
@@ -27,6 +26,7 @@ from bot.followup.alerts import raise_alert
 from bot.followup.cases import cancel_open_checkins, conversation_id
 from bot.followup.schedule import is_daytime, next_daytime
 from bot.followup.starter import ConversationStarter, StartError
+from bot.jobs.lease import Lease
 from bot.settings import get_settings
 from bot.store.cas import transition
 from bot.store.db import session_scope
@@ -37,11 +37,15 @@ RETRY_AFTER = timedelta(minutes=10)  # Rasa was down: try again (still in daytim
 
 
 class FollowupWorker:
+    """The `check-ins` and `reminders` jobs (bot.jobs); `run_once` is one pass of both, as it always was."""
+
     def __init__(self, starter: ConversationStarter, clock: Clock | None = None, lease_seconds: float = 300.0,
                  batch_size: int = 50) -> None:
         self.starter = starter
         self.clock = clock or SystemClock()
         self.lease = timedelta(seconds=lease_seconds)
+        self.leases = Lease(CheckIn, free=("scheduled", "waiting"), held="firing", due_column="next_action_at",
+                            length=self.lease, missing_lease_expired=True)
         self.batch_size = batch_size
         settings = get_settings()
         self.reminder_after = timedelta(hours=settings.followup_reminder_hours)
@@ -59,23 +63,28 @@ class FollowupWorker:
             started += self._advance(case_id, now)
         return started
 
-    def run_forever(self, stop: threading.Event, poll_seconds: float) -> None:
-        logger.info("follow-up worker started")
-        while not stop.is_set():
-            try:
-                busy = self.run_once()
-            except Exception:  # a database or Rasa restart must not kill the worker; log the class only
-                logger.exception("follow-up pass failed; retrying")
-                busy = 0
-            if not busy:
-                stop.wait(poll_seconds)
+    def fire_checkins(self, now: datetime | None = None) -> int:
+        """The `check-ins` job: recover interrupted firings, then (in daytime only) start the families' due check-ins
+        (a family that also has a reminder due is settled in the same step). Returns conversations started."""
+        now = now or self.clock.now()
+        self.recover_interrupted(now)
+        if not is_daytime(now):
+            return 0
+        return sum(self._advance(case_id, now) for case_id in self._cases_with_work(now, ("scheduled",)))
+
+    def send_reminders(self, now: datetime | None = None) -> int:
+        """The `reminders` job: (in daytime only) remind families whose check-in is still unanswered, and close and
+        alert after the last reminder. Returns conversations started."""
+        now = now or self.clock.now()
+        if not is_daytime(now):
+            return 0
+        return sum(self._advance(case_id, now) for case_id in self._cases_with_work(now, ("waiting",)))
 
     # -- steps --------------------------------------------------------------------------------------------------
-    def _cases_with_work(self, now: datetime) -> list[int]:
+    def _cases_with_work(self, now: datetime, statuses: tuple[str, ...] = ("scheduled", "waiting")) -> list[int]:
         with session_scope() as session:
             return list(session.execute(
-                select(CheckIn.case_id).where(CheckIn.status.in_(("scheduled", "waiting")),
-                                              CheckIn.next_action_at <= now)
+                select(CheckIn.case_id).where(CheckIn.status.in_(statuses), CheckIn.next_action_at <= now)
                 .group_by(CheckIn.case_id).order_by(CheckIn.case_id).limit(self.batch_size)
             ).scalars())
 
@@ -122,9 +131,9 @@ class FollowupWorker:
         with session_scope() as session:
             # Only under this worker's lease: if Rasa was so slow that the lease ran out and another worker took the
             # check-in over, that worker settles it.
-            transition(session, CheckIn, target_id, {"status": "firing", "lease_until": lease},
-                       {"status": "waiting", "lease_until": None, "fired_at": now, "last_error": None,
-                        "next_action_at": next_daytime(now + self.reminder_after)})
+            self.leases.settle(session, target_id, lease,
+                               {"status": "waiting", "lease_until": None, "fired_at": now, "last_error": None,
+                                "next_action_at": next_daytime(now + self.reminder_after)})
         return 1
 
     def _close_waiting(self, session, case: FollowupCase, checkin: CheckIn, now: datetime,  # type: ignore[no-untyped-def]
@@ -138,16 +147,8 @@ class FollowupWorker:
 
     def _claim(self, checkin_id: int, now: datetime) -> datetime | None:
         """Take the check-in for one start; returns the lease every later write of this worker is conditional on."""
-        lease = now + self.lease
         with session_scope() as session:
-            claimed = session.execute(
-                update(CheckIn)
-                .where(CheckIn.id == checkin_id, CheckIn.status.in_(("scheduled", "waiting")),
-                       CheckIn.next_action_at <= now)
-                .values(status="firing", lease_until=lease, sends=CheckIn.sends + 1)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-        return lease if claimed == 1 else None
+            return self.leases.claim(session, checkin_id, now, sends=CheckIn.sends + 1)
 
     def _release(self, checkin_id: int, lease: datetime, now: datetime, error: str) -> None:
         """Rasa could not start it: give the claim back, to be tried again shortly (nothing went out) — if the claim is
@@ -179,14 +180,12 @@ class FollowupWorker:
         Each row changes only if it is still as read, so two workers recovering at once settle it once."""
         now = now or self.clock.now()
         with session_scope() as session:
-            stale = list(session.execute(
-                select(CheckIn).where(CheckIn.status == "firing",
-                                      or_(CheckIn.lease_until.is_(None), CheckIn.lease_until < now))
-            ).scalars())
+            stale = self.leases.expired_rows(session, now)
             for checkin in stale:
                 started = as_utc(checkin.lease_until) - self.lease if checkin.lease_until else now
-                transition(session, CheckIn, checkin.id, _as_read(checkin),
-                           self._settled(checkin, now, asked_at=started, retry_at=now))
+                self.leases.settle(session, checkin.id, checkin.lease_until,
+                                   self._settled(checkin, now, asked_at=started, retry_at=now),
+                                   sends=checkin.sends, prompts=checkin.prompts)
             return len(stale)
 
 

@@ -166,42 +166,45 @@ def act_on_report(session: Session, ngo: Ngo, verb: str, code: str, note: str, v
     return _reply(ngo, "closed", code=code)
 
 
-def escalate_due(clock: Clock | None = None) -> int:
-    """Alert the next NGO for every report whose acknowledgement is overdue; returns how many steps were taken."""
-    now = (clock or SystemClock()).now()
+def escalate_due(session: Session, now: datetime) -> int:
+    """Alert the next NGO for every report whose acknowledgement is overdue; returns how many steps were taken.
+
+    The caller (the `escalations` job, bot.jobs) owns the transaction: one unit of work per run. Each step is still
+    a conditional UPDATE on the level read, so two workers escalating at once take each step once (on PostgreSQL the
+    second waits for the first's commit and then finds the level moved on); reports are taken in id order, so two
+    such transactions never wait on each other crosswise."""
     settings = get_settings()
     steps = 0
-    with session_scope() as session:
-        due = session.execute(
-            select(Report.id, Report.escalation_level).where(Report.status == "received", Report.ack_due_at <= now)
-        ).all()
+    due = session.execute(
+        select(Report.id, Report.escalation_level).where(Report.status == "received", Report.ack_due_at <= now)
+        .order_by(Report.id)
+    ).all()
     for report_id, level in due:
-        with session_scope() as session:
-            report = session.get(Report, report_id)
-            if report is None or report.status != "received" or report.ack_due_at is None:
-                continue
-            if as_utc(report.ack_due_at) > now:
-                continue
-            try:
-                chain = chain_for(session, report.district)
-            except NoRouteError:
-                continue  # no directory yet: route_unrouted sends it first
-            next_level = level + 1
-            timeout = settings.ack_timeout_urgent if report.urgent else settings.ack_timeout
-            next_due: datetime | None = now + timeout if next_level < len(chain) else None
-            claimed = session.execute(
-                update(Report)
-                .where(Report.id == report_id, Report.escalation_level == level, Report.status == "received")
-                .values(escalation_level=next_level if next_due else level, ack_due_at=next_due)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if claimed != 1:  # another worker took this step
-                continue
-            if next_due is None:
-                audit(session, report, "worker", "escalation_exhausted",
-                      f"no acknowledgement after {len(chain)} step(s)", now)
-                continue
-            enqueue_to_ngo(session, report, chain[next_level], "escalation", next_level, now)
-            audit(session, report, "worker", "escalated", f"level {next_level} to ngo:{chain[next_level].key}", now)
-            steps += 1
+        report = session.get(Report, report_id)
+        if report is None or report.status != "received" or report.ack_due_at is None:
+            continue
+        if as_utc(report.ack_due_at) > now:
+            continue
+        try:
+            chain = chain_for(session, report.district)
+        except NoRouteError:
+            continue  # no directory yet: route_unrouted sends it first
+        next_level = level + 1
+        timeout = settings.ack_timeout_urgent if report.urgent else settings.ack_timeout
+        next_due: datetime | None = now + timeout if next_level < len(chain) else None
+        claimed = session.execute(
+            update(Report)
+            .where(Report.id == report_id, Report.escalation_level == level, Report.status == "received")
+            .values(escalation_level=next_level if next_due else level, ack_due_at=next_due)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:  # another worker took this step
+            continue
+        if next_due is None:
+            audit(session, report, "worker", "escalation_exhausted",
+                  f"no acknowledgement after {len(chain)} step(s)", now)
+            continue
+        enqueue_to_ngo(session, report, chain[next_level], "escalation", next_level, now)
+        audit(session, report, "worker", "escalated", f"level {next_level} to ngo:{chain[next_level].key}", now)
+        steps += 1
     return steps

@@ -126,19 +126,18 @@ def route_report(session: Session, report: Report, now: datetime) -> str | None:
     return chain[0].name
 
 
-def route_unrouted(clock: Clock | None = None) -> int:
-    """Route reports that arrived before any NGO directory was imported; returns how many were routed."""
-    now = (clock or SystemClock()).now()
+def route_unrouted(session: Session, now: datetime) -> int:
+    """Route reports that arrived before any NGO directory was imported; returns how many were routed. The caller
+    (the `routing` job, bot.jobs) owns the transaction."""
     routed = 0
-    with session_scope() as session:
-        waiting = session.execute(
-            select(Report).where(Report.status == "received", ~Report.deliveries.any())
-        ).scalars().all()
-        for report in waiting:
-            if route_report(session, report, now) is not None:
-                report.ack_due_at = now + (get_settings().ack_timeout_urgent if report.urgent
-                                           else get_settings().ack_timeout)
-                routed += 1
+    waiting = session.execute(
+        select(Report).where(Report.status == "received", ~Report.deliveries.any()).order_by(Report.id)
+    ).scalars().all()
+    for report in waiting:
+        if route_report(session, report, now) is not None:
+            report.ack_due_at = now + (get_settings().ack_timeout_urgent if report.urgent
+                                       else get_settings().ack_timeout)
+            routed += 1
     return routed
 
 

@@ -20,7 +20,6 @@ only when the write won. tests/test_worker_races.py races two workers over one r
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -29,78 +28,71 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock, SystemClock, as_utc
 from bot.crypto import decrypt, encrypt
 from bot.delivery.senders import Button, DeliveryError, Sender
-from bot.reports.acknowledgement import escalate_due
-from bot.reports.dialogue import submit_abandoned_drafts
+from bot.jobs.lease import Lease
 from bot.reports.forward import compose_forward
 from bot.reports.outbox import audit, enqueue_to_ngo
-from bot.reports.service import details_of, route_unrouted
+from bot.reports.service import details_of
 from bot.settings import get_settings
 from bot.store import contacts
 from bot.store.cas import transition
 from bot.store.db import session_scope
-from bot.store.inbound import prune_seen
 from bot.store.models import Delivery
 from bot.translation import Translator
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
 WHATSAPP_WINDOW = timedelta(hours=24)
-SEEN_KEPT_FOR = timedelta(days=7)  # providers redeliver within hours; a week of message ids is plenty
-PRUNE_EVERY = timedelta(hours=1)
+
+
+def delivery_lease() -> Lease:
+    """How forwards are claimed: a due `pending`/`failed` row becomes `sending` for HELPLINE_DELIVERY_LEASE_SECONDS."""
+    return Lease(Delivery, free=("pending", "failed"), held="sending", due_column="next_attempt_at",
+                 length=timedelta(seconds=get_settings().delivery_lease_seconds))
 
 
 class DeliveryWorker:
-    """One worker; run several (processes or replicas) against the same database if needed."""
+    """The `deliveries` job (bot.jobs): one worker; run several (processes or replicas) against the same database
+    if needed. `run_once` is one pass of all the report jobs (routing, escalations, draft expiry, pruning,
+    deliveries), as `helpline worker --once` runs them."""
 
     def __init__(self, senders: dict[str, Sender], translator: Translator, clock: Clock | None = None,
                  batch_size: int = 20, whatsapp_window: bool = True) -> None:
         self.senders = senders
         self.whatsapp_window = whatsapp_window
-        self._last_prune: datetime | None = None
         self.translator = translator
         self.clock = clock or SystemClock()
         self.batch_size = batch_size
         settings = get_settings()
         self.lease = timedelta(seconds=settings.delivery_lease_seconds)
+        self.leases = delivery_lease()
         self.max_attempts = settings.delivery_max_attempts
         self.backoff = settings.delivery_backoff_seconds
 
     # -- one pass -----------------------------------------------------------------------------------------------
     def run_once(self) -> int:
-        """Escalate what is overdue, recover interrupted sends, send what is due. Returns messages sent."""
-        route_unrouted(self.clock)
-        escalate_due(self.clock)
-        submit_abandoned_drafts(self.clock)
-        now = self.clock.now()
-        if self._last_prune is None or now - self._last_prune > PRUNE_EVERY:
-            prune_seen(SEEN_KEPT_FOR, now)
-            self._last_prune = now
+        """Route, escalate what is overdue, submit abandoned drafts, prune, recover interrupted sends, send what is
+        due: every report job once, in registry order (errors are raised). Returns messages sent."""
+        from bot.jobs import JobContext, Runner, registry
+
+        runner = Runner([job for job in registry() if job.group == "reports"],
+                        JobContext(clock=self.clock, deliveries=self))
+        return int(runner.run_all(strict=True).get("deliveries") or 0)
+
+    def deliver_due(self, now: datetime | None = None) -> int:
+        """The `deliveries` job: recover interrupted sends, then send what is due. Returns messages sent. (Each step
+        reads the worker's clock, the runner's too: a send's `sent_at` is when it went out, not when the run began.)"""
         self.recover_interrupted()
         sent = 0
         for delivery_id in self._due_ids():
             sent += self._deliver(delivery_id)
         return sent
 
-    def run_forever(self, stop: threading.Event, poll_seconds: float) -> None:
-        logger.info("delivery worker started (channels: %s)", ", ".join(sorted(self.senders)) or "none")
-        while not stop.is_set():
-            try:
-                busy = self.run_once()
-            except Exception:  # a database restart must not kill the worker; log the class only
-                logger.exception("delivery pass failed; retrying")
-                busy = 0
-            if not busy:
-                stop.wait(poll_seconds)
-
     # -- steps --------------------------------------------------------------------------------------------------
     def _due_ids(self) -> list[int]:
         now = self.clock.now()
         with session_scope() as session:
             return list(session.execute(
-                select(Delivery.id)
-                .where(Delivery.status.in_(("pending", "failed")), Delivery.next_attempt_at <= now)
-                .order_by(Delivery.id)
-                .limit(self.batch_size)
+                select(Delivery.id).where(*self.leases.due_filter(now)).order_by(Delivery.id).limit(self.batch_size)
             ).scalars())
 
     def recover_interrupted(self) -> int:
@@ -111,14 +103,11 @@ class DeliveryWorker:
         again in the meantime, and an unconditional `failed` would then send the forward a second time."""
         now = self.clock.now()
         with session_scope() as session:
-            stale = list(session.execute(
-                select(Delivery.id).where(Delivery.status == "sending", Delivery.lease_until < now)
-            ).scalars())
+            stale = self.leases.expired_ids(session, now)
         for delivery_id in stale:
             with session_scope() as session:  # read, then let the connection go before the slow call
                 delivery = session.get(Delivery, delivery_id)
-                if (delivery is None or delivery.status != "sending" or delivery.lease_until is None
-                        or as_utc(delivery.lease_until) >= now):
+                if not self.leases.is_expired(delivery, now):
                     continue
                 lease, channel, marker = delivery.lease_until, delivery.channel, delivery.marker
                 address = decrypt(delivery.address_encrypted)
@@ -130,17 +119,16 @@ class DeliveryWorker:
                     provider_id = sender.find_sent(channel, address, marker, since)
                 except DeliveryError:
                     continue  # cannot ask the provider now: leave it for the next pass
-            expected = {"status": "sending", "lease_until": lease}
             with session_scope() as session:
                 if provider_id:
-                    if transition(session, Delivery, delivery_id, expected,
-                                  {"status": "sent", "provider_id": provider_id, "sent_at": now,
-                                   "lease_until": None}):
+                    if self.leases.settle(session, delivery_id, lease,
+                                          {"status": "sent", "provider_id": provider_id, "sent_at": now,
+                                           "lease_until": None}):
                         audit(session, session.get(Delivery, delivery_id).report, "worker", "reconciled",
                               f"delivery {delivery_id} had gone out", now)
-                elif transition(session, Delivery, delivery_id, expected,
-                                {"status": "failed", "next_attempt_at": now, "lease_until": None,
-                                 "last_error": INTERRUPTED}):
+                elif self.leases.settle(session, delivery_id, lease,
+                                        {"status": "failed", "next_attempt_at": now, "lease_until": None,
+                                         "last_error": INTERRUPTED}):
                     audit(session, session.get(Delivery, delivery_id).report, "worker", "interrupted",
                           f"delivery {delivery_id} sent again", now)
         return len(stale)
@@ -160,16 +148,8 @@ class DeliveryWorker:
     def _claim(self, delivery_id: int, now: datetime) -> datetime | None:
         """Take the row for one attempt. Returns the lease this worker now holds (every later write of this attempt
         is conditional on it), or None when another worker has it or it is not due."""
-        lease = now + self.lease
         with session_scope() as session:
-            claimed = session.execute(
-                update(Delivery)
-                .where(Delivery.id == delivery_id, Delivery.status.in_(("pending", "failed")),
-                       Delivery.next_attempt_at <= now)
-                .values(status="sending", lease_until=lease, last_attempt_at=now, attempts=Delivery.attempts + 1)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-        return lease if claimed == 1 else None
+            return self.leases.claim(session, delivery_id, now, last_attempt_at=now, attempts=Delivery.attempts + 1)
 
     def _outside_whatsapp_window(self, delivery_id: int, now: datetime) -> bool:
         """WhatsApp only lets a business start a conversation within 24 hours of the person's last message. Outside
@@ -228,9 +208,9 @@ class DeliveryWorker:
         with session_scope() as session:
             # Only under this worker's own lease: if the send took so long that the lease ran out and another worker
             # recovered the row, that worker decides (it finds the message at Twilio, or sends it marked as a repeat).
-            if not transition(session, Delivery, delivery_id, {"status": "sending", "lease_until": lease},
-                              {"status": "sent", "provider_id": str(provider_id)[:64], "sent_at": self.clock.now(),
-                               "lease_until": None, "last_error": None}):
+            if not self.leases.settle(session, delivery_id, lease,
+                                      {"status": "sent", "provider_id": str(provider_id)[:64],
+                                       "sent_at": self.clock.now(), "lease_until": None, "last_error": None}):
                 logger.warning("delivery %s went out after its lease was taken over; left to the new owner",
                                delivery_id)
         return 1
@@ -238,7 +218,6 @@ class DeliveryWorker:
     def _record_failure(self, delivery_id: int, lease: datetime, error: DeliveryError) -> None:
         """Back off or give up, if the row is still this worker's (status `sending` under its lease)."""
         now = self.clock.now()
-        expected = {"status": "sending", "lease_until": lease}
         with session_scope() as session:
             delivery = session.get(Delivery, delivery_id)
             if delivery is None:
@@ -250,12 +229,11 @@ class DeliveryWorker:
                 delay = timedelta(seconds=self.backoff * (2 ** (delivery.attempts - 1)))
                 if error.retry_after:
                     delay = max(delay, timedelta(seconds=error.retry_after))
-                transition(session, Delivery, delivery_id, expected,
-                           {"status": "failed", "next_attempt_at": now + min(delay, MAX_BACKOFF),
-                            "lease_until": None, "last_error": message[:200]})
+                self.leases.settle(session, delivery_id, lease,
+                                   {"status": "failed", "next_attempt_at": now + min(delay, MAX_BACKOFF),
+                                    "lease_until": None, "last_error": message[:200]})
                 return
-            if transition(session, Delivery, delivery_id, expected, {"lease_until": None,
-                                                                     "last_error": message[:200]}):
+            if self.leases.settle(session, delivery_id, lease, {"lease_until": None, "last_error": message[:200]}):
                 session.refresh(delivery)
                 give_up(session, delivery, now, type(error).__name__)
 

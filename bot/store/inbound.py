@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.store.db import session_scope
 from bot.store.models import InboundSeen, OutboundStatus, utcnow
@@ -29,10 +30,10 @@ def forget(channel: str, provider_id: str) -> None:
                                                   InboundSeen.provider_id == provider_id[:64]))
 
 
-def prune_seen(older_than: timedelta, now: datetime) -> int:
-    """Providers redeliver within minutes to hours; a week of ids is plenty."""
-    with session_scope() as session:
-        return session.execute(delete(InboundSeen).where(InboundSeen.seen_at < now - older_than)).rowcount
+def prune_seen(session: Session, older_than: timedelta, now: datetime) -> int:
+    """Providers redeliver within minutes to hours; a week of ids is plenty. The caller (the `pruning` job) owns the
+    transaction."""
+    return session.execute(delete(InboundSeen).where(InboundSeen.seen_at < now - older_than)).rowcount
 
 
 def record_status(provider_id: str, channel: str, status: str, error_code: str | None) -> None:

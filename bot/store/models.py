@@ -329,3 +329,16 @@ class CheckIn(Base):
     last_error = Column(String(200), nullable=True)
 
     case = relationship("FollowupCase", back_populates="checkins")
+
+
+class JobRun(Base):
+    """The last run of each background job (bot.jobs), for `helpline jobs`. Errors are kept as the class name only."""
+
+    __tablename__ = "job_runs"
+
+    name = Column(String(32), primary_key=True)
+    started_at = Column(DateTime(timezone=True), nullable=False)
+    finished_at = Column(DateTime(timezone=True), nullable=False)
+    outcome = Column(String(16), nullable=False)  # ok | failed
+    count = Column(Integer, nullable=False, default=0)  # what the run did (sent, escalated, pruned, ...)
+    error = Column(String(64), nullable=True)  # the exception's class name, never its message

@@ -1,8 +1,10 @@
-"""`helpline worker`: the delivery worker as a process (started by `make run`, or one per replica in production).
+"""`helpline worker`: the job registry (bot.jobs.registry) as a process (started by `make run`, or one per replica
+in production).
 
-The same process runs the follow-up worker (bot.followup.worker) in a second thread: it fires due check-ins through
-the Rasa server's HTTP API, every HELPLINE_FOLLOWUP_POLL_SECONDS. Both claim their rows with leases, so any number
-of these processes may run.
+The report jobs (routing, escalations, draft expiry, pruning, deliveries) run in one thread, every
+HELPLINE_WORKER_POLL_SECONDS (pruning hourly); the follow-up jobs (check-ins, reminders), which start conversations
+through the Rasa server's HTTP API, in a second thread every HELPLINE_FOLLOWUP_POLL_SECONDS, once Rasa answers.
+Deliveries and check-ins claim their rows with leases (bot.jobs.lease), so any number of these processes may run.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from bot.delivery.local import local_senders
 from bot.delivery.senders import build_senders
 from bot.followup.starter import RasaStarter
 from bot.followup.worker import FollowupWorker
+from bot.jobs.registry import JobContext, registry
+from bot.jobs.runner import Runner
 from bot.reports.directory import directory_is_empty, import_directory, load_directory
 from bot.reports.worker import DeliveryWorker
 from bot.settings import get_settings
@@ -60,26 +64,16 @@ def wait_for_rasa(stop: threading.Event, url: str, pause: float = 2.0) -> bool:
     return False
 
 
-def _run_followup(stop: threading.Event, worker: FollowupWorker, poll_seconds: float) -> None:
-    if wait_for_rasa(stop, getattr(worker.starter, "base_url", get_settings().rasa_url)):
-        worker.run_forever(stop, poll_seconds)
-
-
 def run_worker(once: bool = False) -> int:
+    """Run the registry until SIGINT/SIGTERM; `once`: every job once, in order (exit status 1 if one failed)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    worker = build_worker()
     followup = build_followup_worker()
+    runner = Runner(registry(), JobContext(deliveries=build_worker(), followup=followup))
     if once:
-        worker.run_once()
-        followup.run_once()
-        return 0
+        return 1 if None in runner.run_all().values() else 0
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    settings = get_settings()
-    thread = threading.Thread(target=_run_followup, args=(stop, followup, settings.followup_poll_seconds),
-                              name="followup-worker", daemon=True)
-    thread.start()
-    worker.run_forever(stop, settings.worker_poll_seconds)
-    thread.join(timeout=10)
+    rasa_url = getattr(followup.starter, "base_url", get_settings().rasa_url)
+    runner.run_forever(stop, ready={"followup": lambda event: wait_for_rasa(event, rasa_url)})
     return 0
