@@ -26,6 +26,9 @@ from bot.store.db import session_scope
 from bot.store.models import JobRun
 
 logger = logging.getLogger(__name__)
+# An idle run (nothing done) is recorded at most this often per job and worker: most jobs run twice a second, and a
+# row written on every empty pass would be the store's busiest write. Runs that did something are always recorded.
+IDLE_RECORD_EVERY = timedelta(minutes=1)
 
 
 def record_run(session: Session, name: str, started: datetime, finished: datetime, outcome: str, count: int,
@@ -56,6 +59,7 @@ class Runner:
         self.clock = clock or context.clock
         self.jobs = [job for job in jobs if job.needs is None or getattr(context, job.needs) is not None]
         self._last_start: dict[str, datetime] = {}
+        self._last_recorded: dict[str, datetime] = {}
         self._busy: set[str] = set()
 
     # -- deciding ---------------------------------------------------------------------------------------------------
@@ -79,11 +83,13 @@ class Runner:
             if job.takes == "session":
                 with session_scope() as session:
                     count = int(job.run(session, started))
-                    record_run(session, job.name, started, self.clock.now(), "ok", count)
+                    if self._worth_recording(job, count, started):
+                        record_run(session, job.name, started, self.clock.now(), "ok", count)
             else:
                 count = int(job.run(self.context, started))
-                with session_scope() as session:
-                    record_run(session, job.name, started, self.clock.now(), "ok", count)
+                if self._worth_recording(job, count, started):
+                    with session_scope() as session:
+                        record_run(session, job.name, started, self.clock.now(), "ok", count)
         except Exception as error:  # one job's failure (a database restart, a bug) must not stop the others
             logger.error("job %s failed: %s", job.name, type(error).__name__)
             self._record_failure(job, started, error)
@@ -93,6 +99,14 @@ class Runner:
         if count and job.again_when_busy:
             self._busy.add(job.name)
         return count
+
+    def _worth_recording(self, job: Job, count: int, started: datetime) -> bool:
+        """Record a run that did something, the first run, and an idle one once per IDLE_RECORD_EVERY."""
+        last = self._last_recorded.get(job.name)
+        if count or last is None or started - last >= IDLE_RECORD_EVERY:
+            self._last_recorded[job.name] = started
+            return True
+        return False
 
     def _record_failure(self, job: Job, started: datetime, error: Exception) -> None:
         try:
