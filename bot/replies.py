@@ -55,7 +55,7 @@ def language_for(message_id: str, language: str | None) -> str:
     return language if language in languages_of(message_id) else FALLBACK_LANGUAGE
 
 
-def text(message_id: str, language: str | None, **values: object) -> str:
+def text(message_id: str, language: str | None, /, **values: object) -> str:
     """The text of `message_id` in `language` (Hindi when not written in it), its {placeholders} filled from
     `values` (left as written when no values are given)."""
     entry = catalogue(language_for(message_id, language))[message_id]
