@@ -88,3 +88,25 @@ def test_code_texts_fall_back_to_hindi() -> None:
     assert text("case.line", "hi-Latn") != text("case.line", "hi")  # a reply language is its own
     with pytest.raises(TypeError):
         text("utter_ask_report_district", "en")  # variations are Rasa's to pick
+
+
+def test_absorb_moves_a_response_written_into_domain_yml_into_every_catalogue_file(tmp_path: Path) -> None:
+    """A branch that predates the catalogue adds a response the Rasa way: --absorb makes it a catalogue entry."""
+    import shutil
+
+    from scripts.build_domain import absorb
+
+    directory = tmp_path / "replies"
+    shutil.copytree(REPLIES_DIR, directory)
+    current = (ROOT / "domain.yml").read_text(encoding="utf-8")
+    added = current + (
+        '  utter_new_reply:\n    - text: "New {code}."\n'
+        + "".join(f'    - condition:\n        - type: slot\n          name: language\n          value: {language}\n'
+                  f'      text: "नया {{code}} {language}."\n' for language in REPLY_LANGUAGES[1:]))
+    catalogues = load_catalogues(directory)
+    assert absorb(added, catalogues, directory) == ["utter_new_reply"]
+    assert load_catalogues(directory) == catalogues
+    assert catalogues["en"]["utter_new_reply"] == "New {code}."
+    rebuilt = yaml.safe_load(build(added, catalogues))["responses"]["utter_new_reply"]
+    assert rebuilt == yaml.safe_load(added)["responses"]["utter_new_reply"]
+    assert absorb(build(added, catalogues), catalogues, directory) == []
