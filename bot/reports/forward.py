@@ -16,7 +16,8 @@ from bot.store.models import Ngo, Report
 from bot.translation import Translator
 
 MAX_FIELD_CHARS = 300
-_STATE_HI = {"Bihar": "बिहार", "Rajasthan": "राजस्थान"}
+_STATE_HI = {"Bihar": "बिहार", "Rajasthan": "राजस्थान"}  # state names as a Hindi label gives them
+
 
 def labels_for(language: str) -> dict[str, str]:
     """The forward's labels (the catalogue's `ngo.forward.*`): NGO working languages are hi, en or bho;
