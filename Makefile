@@ -19,12 +19,13 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 	$(wildcard bot/nlu/*.py) bot/menu.py bot/language.py bot/gazetteer.py bot/phonetic.py bot/district_context.py \
 	bot/data/districts.yml bot/data/ordinary_words.yml
 
-.PHONY: help install run shell train test lint validate pytest story-test eval bench clean
+.PHONY: help install run shell domain train test lint validate pytest story-test eval bench clean
 
 help:
 	@echo "make run     start the helpline (Rasa + actions, SQLite, localhost only)"
 	@echo "make shell   chat with the running helpline"
 	@echo "make test    ruff, rasa data validate, pytest, rasa test"
+	@echo "make domain  write domain.yml's responses from the reply catalogue (bot/data/replies)"
 	@echo "make eval    intent F1 per language on a held-out split, and district accuracy"
 	@echo "make bench   per-message timings (medians), model memory, report delivery latency, messages/s"
 
@@ -41,6 +42,14 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 	touch $@
 
 install: $(STAMP)
+
+# domain.yml's responses are generated from the reply catalogue; `make domain` rewrites them whatever the file times.
+domain.yml: $(wildcard bot/data/replies/*.yml) scripts/build_domain.py | $(STAMP)
+	$(BIN)/python scripts/build_domain.py
+	touch $@
+
+domain: $(STAMP)
+	$(BIN)/python scripts/build_domain.py
 
 # Trains only when the model is missing or older than its inputs.
 $(MODEL): $(TRAINING_INPUTS) | $(STAMP)

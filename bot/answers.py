@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.cases import CaseSummary
 from bot.facts import facts_for
+from bot.replies import text
 
 TOPIC_BY_CHOICE: dict[str, str] = {
     "age_answered": "compensation",
@@ -43,25 +44,14 @@ def topic_for(menu_choice: str | None, intent: str | None) -> str | None:
 # Topics where a family's own case, when the helpline has one, comes before the general guidance.
 CASE_TOPICS = {"compensation_status", "case"}
 
-_CASE_LINE = {
-    "en": "Your case {reference}: money - {compensation}; school - {school}{next}.",
-    "hi": "आपका केस {reference}: पैसा - {compensation}; स्कूल - {school}{next}।",
-    "hi-Latn": "Aapka case {reference}: paisa - {compensation}; school - {school}{next}.",
-    "bho": "रउआ के केस {reference}: पइसा - {compensation}; स्कूल - {school}{next}।",
-}
-_NEXT_CHECK_IN = {"en": "; next check-in - {}", "hi": "; अगला चेक-इन - {}", "hi-Latn": "; agla check-in - {}",
-                  "bho": "; अगिला चेक-इन - {}"}
-
 
 def answer_texts(topic: str, language: str, context: dict[str, Any], case: CaseSummary | None = None) -> list[str]:
     """The messages answering `topic` in `language`: the family's own case first when there is one, then one
     message per applicable fact."""
     messages = []
     if case is not None and topic in CASE_TOPICS:
-        line = _CASE_LINE.get(language, _CASE_LINE["hi"])
-        upcoming = _NEXT_CHECK_IN.get(language, _NEXT_CHECK_IN["hi"]).format(case.next_check_in) \
-            if case.next_check_in else ""
-        messages.append(line.format(reference=case.reference, compensation=case.compensation_stage,
-                                    school=case.school_stage, next=upcoming))
+        upcoming = text("case.next_check_in", language, date=case.next_check_in) if case.next_check_in else ""
+        messages.append(text("case.line", language, reference=case.reference, compensation=case.compensation_stage,
+                             school=case.school_stage, next=upcoming))
     return messages + [fact.render(language) for fact in facts_for(topic, context)]
 

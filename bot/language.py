@@ -32,7 +32,7 @@ LANGUAGES: tuple[str, ...] = ("en", "hi", "hi-Latn", "bho", "mai")
 REPLY_LANGUAGES: tuple[str, ...] = ("en", "hi", "hi-Latn", "bho")
 """Languages we write replies in. We read Maithili but answer Maithili writers in Hindi."""
 
-LANGUAGE_MENU: tuple[str, ...] = ("en", "hi", "hi-Latn", "bho")
+LANGUAGE_MENU: tuple[str, ...] = REPLY_LANGUAGES
 """Order of the language menu: "1 English, 2 हिंदी, 3 Hindi (Roman), 4 भोजपुरी"."""
 
 

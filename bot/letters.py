@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.facts import fact
+from bot.replies import OFFICE_LANGUAGES
 from bot.sms import split_for_sms
 from bot.text.normalise import ascii_digits
 
@@ -49,7 +50,7 @@ def letter_messages(details: LetterDetails) -> list[str]:
     """The letter in English and Hindi, each split into numbered SMS-sized parts."""
     letter = fact("school_letter")
     messages: list[str] = []
-    for language in ("en", "hi"):
+    for language in OFFICE_LANGUAGES:
         filled = letter.render(language, name=details.name, age=details.age, school=details.school)
         messages += split_for_sms(filled)
     return messages

@@ -1,4 +1,5 @@
-"""`make validate`: `rasa data validate`, failing on every warning except one Rasa gets wrong for us.
+"""`make validate`: domain.yml's responses are what the reply catalogue gives (scripts/build_domain.py --check), and
+`rasa data validate`, failing on every warning except one Rasa gets wrong for us.
 
 Rasa warns "The utterance X is not used in any story or rule" for responses that a form asks with (utter_ask_<slot>)
 or that a custom action sends by name (dispatcher.utter_message(response="utter_...")). Those are used; every other
@@ -37,6 +38,9 @@ def used_outside_stories() -> set[str]:
 
 
 def main() -> int:
+    if subprocess.run([sys.executable, str(ROOT / "scripts" / "build_domain.py"), "--check"], cwd=ROOT).returncode:
+        print("rasa data validate: FAILED (domain.yml is stale)")
+        return 1
     rasa = str(Path(sys.executable).parent / "rasa")
     result = subprocess.run([rasa, "data", "validate"], cwd=ROOT, capture_output=True, text=True)
     output = result.stdout + result.stderr

@@ -35,12 +35,12 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from bot.channels import gate
-from bot.channels.notices import NOTICES
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.twilio import FormParams, TwilioInput, TwilioOutput, split_for_whatsapp
 from bot.clock import ManualClock, SystemClock
 from bot.crypto import pseudonym
 from bot.delivery.senders import build_senders
+from bot.replies import text as reply_text
 from bot.reports.worker import DeliveryWorker
 from bot.settings import get_settings
 from bot.sms import segments, split_for_sms
@@ -185,7 +185,7 @@ def only_the_first_twenty_passed(result: Result) -> None:
     assert [m.text for m in result.rasa[:20]] == [f"hello {i}" for i in range(20)]
     assert len(result.rasa) == 20
     # One slow-down notice when the limit is crossed, and nothing after it.
-    assert [m["body"] for m in result.sent[20:]] == [NOTICES["slow_down"]["en"]]
+    assert [m["body"] for m in result.sent[20:]] == [reply_text("notice.slow_down", "en")]
 
 
 def refused_as_json(reason: str) -> Callable[[Result], None]:
@@ -212,7 +212,7 @@ def refused_before_anything_is_stored(field_name: str | None) -> Callable[[Resul
     return check
 
 
-SLOW_DOWN_EN = NOTICES["slow_down"]["en"]
+SLOW_DOWN_EN = reply_text("notice.slow_down", "en")
 
 CASES = [
     Case("valid SMS", sms("namaste"), expect_text_to_rasa="namaste", expect_outgoing=[(PERSON, "ok")],
@@ -254,12 +254,12 @@ CASES = [
          expect_text_to_rasa="dekho", expect_outgoing=[(f"whatsapp:{OTHER}", "ok")]),
     Case("location pin without text",
          whatsapp("", Latitude="25.5941", Longitude="85.1376", Address="Patna", Label="ghar"),
-         expect_outgoing=[(f"whatsapp:{OTHER}", NOTICES["location_alone"]["hi"])]),
+         expect_outgoing=[(f"whatsapp:{OTHER}", reply_text("notice.location_alone", "hi"))]),
     Case("location out of range", whatsapp("", Latitude="95", Longitude="85.1"), expect_status=400),
     Case("voice note", whatsapp(None, NumMedia="1", MediaContentType0="audio/ogg",
                                 MediaUrl0=f"https://api.twilio.com/2010-04-01/Accounts/{TEST_ACCOUNT_SID}/Messages/"
                                           f"MM{sid(1)[2:]}/Media/ME{'0' * 32}"),
-         expect_outgoing=[(f"whatsapp:{OTHER}", NOTICES["media"]["hi"])]),
+         expect_outgoing=[(f"whatsapp:{OTHER}", reply_text("notice.media", "hi"))]),
     Case("photo with a caption: the caption goes to Rasa",
          whatsapp("yeh wahi dalal hai", NumMedia="1", MediaContentType0="image/jpeg", MediaUrl0="https://x.test/1"),
          expect_text_to_rasa="yeh wahi dalal hai", expect_outgoing=[(f"whatsapp:{OTHER}", "ok")]),

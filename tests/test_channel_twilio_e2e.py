@@ -19,13 +19,14 @@ import requests
 from twilio.request_validator import RequestValidator
 
 from bot.crypto import pseudonym
+from bot.language import REPLY_LANGUAGES
 from tests.conftest import _reset_caches
 from tests.fakes.twilio import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, FakeTwilio
 from tests.replies import GREETINGS, answer, reply_text
 from tests.servers import Helpline, running_helpline
 
 HELPLINE = "+15005550006"  # our Twilio number (Twilio's "valid From" test number)
-LANGUAGES = ["en", "hi", "hi-Latn", "bho"]
+LANGUAGES = list(REPLY_LANGUAGES)
 CHANNELS = ["sms", "whatsapp"]
 # One fictitious number per conversation, so the conversations cannot see each other's replies.
 NUMBERS = {(language, channel): f"+150055500{30 + i * 2 + j}"

@@ -21,6 +21,7 @@ from bot.clock import ManualClock
 from bot.followup.conversation import EXTERNAL_INTENT, awaiting_answer
 from bot.followup.family import case_state
 from bot.followup.schedule import IST
+from bot.language import REPLY_LANGUAGES
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, FollowupCase, Report
 from tests.conftest import _reset_caches
@@ -28,7 +29,7 @@ from tests.followup_helpers import enrol, import_sample_once
 from tests.replies import answer, reply_text
 from tests.servers import Helpline, running_helpline
 
-LANGUAGES = ["en", "hi", "hi-Latn", "bho"]
+LANGUAGES = list(REPLY_LANGUAGES)
 
 
 @dataclass

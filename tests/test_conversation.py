@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from bot.language import REPLY_LANGUAGES
 from tests.replies import GREETINGS, answer, reply_text
 from tests.servers import Helpline, running_helpline
 
@@ -36,7 +37,7 @@ EMERGENCIES = {
 }
 
 
-@pytest.mark.parametrize("language", ["en", "hi", "hi-Latn", "bho"])
+@pytest.mark.parametrize("language", REPLY_LANGUAGES)
 def test_greeting_and_menu_choice_in_each_language(helpline: Helpline, language: str) -> None:
     sender = new_sender()
     assert helpline.send(sender, GREETINGS[language]) == [
@@ -45,7 +46,7 @@ def test_greeting_and_menu_choice_in_each_language(helpline: Helpline, language:
     assert helpline.send(sender, "2") == [*answer("school", language), reply_text("utter_school_more", language)]
 
 
-@pytest.mark.parametrize("language", ["en", "hi", "hi-Latn", "bho"])
+@pytest.mark.parametrize("language", REPLY_LANGUAGES)
 def test_emergency_comes_first_from_any_point(helpline: Helpline, language: str) -> None:
     sender = new_sender()
     helpline.send(sender, GREETINGS[language])
@@ -156,7 +157,7 @@ def test_conversation_survives_a_restart(helpline: Helpline) -> None:
     assert helpline.send(sender, "1") == [reply_text("utter_ask_rescue_place", "bho")]
 
 
-@pytest.mark.parametrize("language", ["en", "hi", "hi-Latn", "bho"])
+@pytest.mark.parametrize("language", REPLY_LANGUAGES)
 def test_compensation_is_tailored_and_offers_more(helpline: Helpline, language: str) -> None:
     sender = new_sender()
     helpline.send(sender, GREETINGS[language])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.channels.gate import Inbound, Media, admit
-from bot.channels.notices import NOTICES
+from bot.language import REPLY_LANGUAGES
+from bot.replies import catalogue, text
 from bot.reports import drafts
 from bot.reports.conversation import start_report
 from bot.store import contacts
@@ -49,7 +50,7 @@ def test_a_location_pin_is_kept_with_the_open_report(store_url: str) -> None:
     conversation = admit(_message(sid(20), "dalal aaya hai")).conversation_id
     start_report("recruitment", "dalal aaya hai", "twilio", conversation, "hi-Latn")
     decision = admit(_message(sid(21), None, location=(25.6093, 85.1376)))
-    assert decision.action == "location" and decision.replies[0] == NOTICES["location_kept"]["hi"]
+    assert decision.action == "location" and decision.replies[0] == text("notice.location_kept", "hi")
     assert drafts.load_draft("twilio", conversation)[1]["location"] == "25.60930,85.13760"
 
 
@@ -63,7 +64,7 @@ def test_a_voice_note_is_explained_and_kept_with_the_report(store_url: str) -> N
     start_report("missing", "mera beta gayab hai", "twilio", conversation, "hi-Latn")
     decision = admit(_message(sid(41), None, media=(Media("voice", "https://api.twilio.com/fake/ME1"),)))
     assert decision.action == "media" and len(decision.replies) == 2
-    assert decision.replies[0] == NOTICES["media"]["hi"]
+    assert decision.replies[0] == text("notice.media", "hi")
     assert drafts.load_draft("twilio", conversation)[1]["media"] == [
         {"kind": "voice", "reference": "https://api.twilio.com/fake/ME1"}]
 
@@ -111,16 +112,17 @@ def test_a_message_that_failed_is_processed_again_when_the_provider_retries(stor
     assert admit(message).action == "duplicate"
 
 
-@pytest.mark.parametrize("name", sorted(NOTICES))
+@pytest.mark.parametrize("name", sorted(key for key in catalogue("en") if key.startswith("notice.")))
 def test_notices_exist_in_every_language_fit_two_sms_and_quote_only_helplines(name: str) -> None:
     import re
 
     from bot.sms import segments
 
-    assert set(NOTICES[name]) == {"en", "hi", "hi-Latn", "bho"}
-    for text in NOTICES[name].values():
-        assert segments(text) <= 2
-        assert set(re.findall(r"\d{3,}", text)) <= {"112", "1098", "139"}
+    assert all(name in catalogue(language) for language in REPLY_LANGUAGES)
+    for language in REPLY_LANGUAGES:
+        notice = text(name, language)
+        assert segments(notice) <= 2
+        assert set(re.findall(r"\d{3,}", notice)) <= {"112", "1098", "139"}
 
 
 def test_provider_statuses_are_kept_and_failures_listed(store_url: str) -> None:

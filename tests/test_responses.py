@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.language import REPLY_LANGUAGES
 from bot.sms import segments, split_for_sms
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text(encoding="utf-8"))
 RESPONSES = DOMAIN["responses"]
-REPLY_LANGUAGES = {"en", "hi", "hi-Latn", "bho"}
 # Public helplines from ../shared/facts §3.4 — the only phone numbers a reply may contain.
 ALLOWED_NUMBERS = {"112", "1098", "139"}
 

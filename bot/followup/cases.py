@@ -21,13 +21,14 @@ from bot.crypto import decrypt, encrypt, pseudonym
 from bot.followup.schedule import due_times, today_in_india
 from bot.followup.words import CLAIM_STAGES, SCHEMES, SCHOOL_STAGES
 from bot.gazetteer import load_gazetteer
+from bot.language import REPLY_LANGUAGES
 from bot.reports.codes import new_code
 from bot.reports.outbox import audit
 from bot.store import contacts
 from bot.store.models import CheckIn, CompensationClaim, Contact, FollowupCase, Ngo, Report
 
 CHANNELS = ("sms", "whatsapp", "telegram", "rest")
-LANGUAGES = ("hi", "hi-Latn", "en", "bho")
+LANGUAGES = REPLY_LANGUAGES  # a family is written to in one of the reply languages
 _PHONE = re.compile(r"^\+[1-9]\d{7,14}$")
 _TELEGRAM_CHAT = re.compile(r"^-?\d{1,20}$")
 

@@ -34,6 +34,7 @@ from bot.followup.coordinator import first_contact_day
 from bot.followup.schedule import today_in_india
 from bot.followup.words import CLAIM_STAGES, SCHEMES, SCHOOL_STAGES
 from bot.gazetteer import load_gazetteer
+from bot.replies import text as reply_text
 from bot.reports.access import district_scope
 from bot.reports.codes import is_valid
 from bot.reports.outbox import audit
@@ -85,78 +86,8 @@ _CODE = re.compile(r"^\s*(\d{3})[\s-]?(\d{4})(?!\d)\s*(.*)$", re.S)
 ENROL_FORMAT = "ENROL +91XXXXXXXXXX district DD-MM-YYYY [age N] [hi|bho|en|hinglish] [whatsapp|sms]"
 CASE_FORMAT = "CASE number school enrolled|bridge_class|attending [school]  /  CASE number clts applied|sanctioned|paid"
 
-_REPLIES = {
-    "en": {
-        "enrolled": "Enrolled: case {ref}, {district}, returned {returned}, by {channel} in {language}. "
-                    "First check-in {first}. Update it with CASE {ref} school enrolled, CASE {ref} clts applied.",
-        "enrol_error": "Not enrolled: {problem}. Write: " + ENROL_FORMAT,
-        "exists": "Not enrolled: this number already has case {ref}.",
-        "case_error": "Not changed: {problem}. Write: " + CASE_FORMAT,
-        "case_not_found": "There is no case {ref}. Check the number.",
-        "case_not_yours": "Case {ref} is not in your districts and was not enrolled by you.",
-        "case_updated": "Case {ref} updated: {change}.",
-        "case_status": "Case {ref} ({district}, {status}): school {school}; money {claims}; next check-in {next}; "
-                       "open alerts {alerts}.",
-    },
-    "hi": {
-        "enrolled": "नामांकन हो गया: केस {ref}, {district}, वापसी {returned}, {channel} पर, भाषा {language}। "
-                    "पहला संपर्क {first}। बदलाव: CASE {ref} school enrolled, CASE {ref} clts applied।",
-        "enrol_error": "नामांकन नहीं हुआ: {problem}। ऐसे लिखें: " + ENROL_FORMAT,
-        "exists": "नामांकन नहीं हुआ: इस नंबर का केस {ref} पहले से है।",
-        "case_error": "कुछ नहीं बदला: {problem}। ऐसे लिखें: " + CASE_FORMAT,
-        "case_not_found": "केस {ref} नहीं मिला। नंबर जाँच लें।",
-        "case_not_yours": "केस {ref} आपके ज़िलों का नहीं है और आपने इसका नामांकन नहीं किया।",
-        "case_updated": "केस {ref} बदला गया: {change}।",
-        "case_status": "केस {ref} ({district}, {status}): स्कूल {school}; पैसा {claims}; अगला संपर्क {next}; "
-                       "खुले अलर्ट {alerts}।",
-    },
-}
-
-# What was wrong, in the NGO's language.
-_PROBLEMS = {
-    "en": {
-        "no_phone": "the family's phone number is missing",
-        "no_country_code": "write the phone number with its country code, like +91 and 10 digits",
-        "bad_phone": "the phone number is not valid (+ country code and number)",
-        "no_district": "the district is missing",
-        "unknown_district": "I do not know the district \"{value}\"",
-        "no_date": "the date of return is missing",
-        "bad_date": "\"{value}\" is not a date: write day-month-year, like 01-11-2026",
-        "future_date": "the date of return {value} is in the future",
-        "too_old": "follow-up covers two years after return; {value} is earlier",
-        "bad_age": "the age must be a number from 1 to 18",
-        "unclear": "I did not understand \"{value}\"",
-        "no_reference": "the case number is missing",
-        "no_change": "say what to change",
-        "bad_school_stage": "school stages are " + ", ".join(SCHOOL_STAGES),
-        "bad_scheme": "\"{value}\" is not a scheme; schemes are " + ", ".join(SCHEMES),
-        "bad_claim_stage": "money stages are " + ", ".join(CLAIM_STAGES),
-        "other": "{value}",
-    },
-    "hi": {
-        "no_phone": "परिवार का फ़ोन नंबर नहीं लिखा",
-        "no_country_code": "फ़ोन नंबर देश कोड के साथ लिखें, जैसे +91 और 10 अंक",
-        "bad_phone": "फ़ोन नंबर सही नहीं है (+ देश कोड और नंबर)",
-        "no_district": "ज़िला नहीं लिखा",
-        "unknown_district": "ज़िला \"{value}\" नहीं पहचाना",
-        "no_date": "वापसी की तारीख नहीं लिखी",
-        "bad_date": "\"{value}\" तारीख नहीं है: दिन-महीना-साल लिखें, जैसे 01-11-2026",
-        "future_date": "वापसी की तारीख {value} आगे की है",
-        "too_old": "फ़ॉलो-अप वापसी के दो साल तक है; {value} उससे पहले की है",
-        "bad_age": "उम्र 1 से 18 के बीच की संख्या हो",
-        "unclear": "\"{value}\" समझ नहीं आया",
-        "no_reference": "केस नंबर नहीं लिखा",
-        "no_change": "क्या बदलना है, लिखें",
-        "bad_school_stage": "स्कूल के चरण: " + ", ".join(SCHOOL_STAGES),
-        "bad_scheme": "\"{value}\" योजना नहीं है; योजनाएँ: " + ", ".join(SCHEMES),
-        "bad_claim_stage": "पैसे के चरण: " + ", ".join(CLAIM_STAGES),
-        "other": "{value}",
-    },
-}
-
-
 class CommandProblem(ValueError):
-    """What is wrong with a command: a key of _PROBLEMS and the offending value."""
+    """What is wrong with a command: a key of the catalogue's `ngo.command.problem.*` and the offending value."""
 
     def __init__(self, key: str, value: str = "") -> None:
         super().__init__(key)
@@ -183,17 +114,16 @@ class CaseCommand:
     on: date | None = None
 
 
-def _lang(ngo: Ngo) -> str:
-    return "en" if ngo.language == "en" else "hi"
-
-
 def _reply(ngo: Ngo, action: str, **values: object) -> tuple[str, str]:
-    return action, _REPLIES[_lang(ngo)][action].format(**values)
+    """A reply in the NGO's language (the catalogue's `ngo.command.*`; Hindi unless the NGO works in English)."""
+    return action, reply_text(f"ngo.command.{action}", ngo.language, **values)
 
 
 def _problem(ngo: Ngo, action: str, problem: CommandProblem) -> tuple[str, str]:
-    texts = _PROBLEMS[_lang(ngo)]
-    return action, _REPLIES[_lang(ngo)][action].format(problem=texts[problem.key].format(value=problem.value))
+    what = reply_text(f"ngo.command.problem.{problem.key}", ngo.language, value=problem.value,
+                      school_stages=", ".join(SCHOOL_STAGES), claim_stages=", ".join(CLAIM_STAGES),
+                      schemes=", ".join(SCHEMES))
+    return _reply(ngo, action, problem=what, format=ENROL_FORMAT if action == "enrol_error" else CASE_FORMAT)
 
 
 def command_word(text: str) -> str | None:

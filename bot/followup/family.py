@@ -25,6 +25,8 @@ from bot.followup.cases import (
 from bot.followup.conversation import read_yes_no
 from bot.followup.schedule import next_daytime, today_in_india
 from bot.followup.words import claims_words, followup_words, school_words
+from bot.language import REPLY_LANGUAGES
+from bot.replies import FALLBACK_LANGUAGE
 from bot.reports.outbox import audit
 from bot.store.db import session_scope
 from bot.text import lexicon
@@ -110,7 +112,7 @@ def request_enrolment(input_channel: str | None, conversation_id: str, district:
             return existing.reference
         enrolment = Enrolment(channel=channel, address=address, district=district,
                               returned_on=returned_on or today_in_india(now),
-                              language=language if language in ("hi", "hi-Latn", "en", "bho") else "hi")
+                              language=language if language in REPLY_LANGUAGES else FALLBACK_LANGUAGE)
         case = create_case(session, enrolment, None, "pending", now, "family")
         raise_alert(session, case, "enrolment", "enrol", now)
         return case.reference

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock, SystemClock, as_utc
 from bot.crypto import encrypt, pseudonym
+from bot.replies import text as reply_text
 from bot.reports.access import may_act_on_report
 from bot.reports.codes import find_any_code, is_valid
 from bot.reports.outbox import audit, enqueue_to_ngo
@@ -33,30 +34,6 @@ _ACK_WORDS = ("ok", "ack", "okay", "ओके", "ठीक")
 _CLOSE_WORDS = ("close", "closed", "band", "बंद")
 # The command word, then the rest; Devanagari vowel signs are not "word" characters to `re`, so split on what is not.
 _COMMAND = re.compile(r"^\s*([^\s\d:,.\-]+)\s*[:,.\-]?\s*(.*)$", re.S)
-
-_REPLIES = {
-    "en": {
-        "acknowledged": "Thank you. Report {code} is acknowledged by {ngo}. Reply CLOSE {code} and a note when done.",
-        "already": "Report {code} was already acknowledged ({status}).",
-        "closed": "Report {code} is closed. Thank you.",
-        "not_found": "There is no report {code}. Check the number.",
-        "not_yours": "Report {code} was not sent to your organisation.",
-        "help": "Write OK and the report number to acknowledge it, CLOSE and the number and a note to close it. "
-                "Follow-up: ENROL +91XXXXXXXXXX district DD-MM-YYYY to enrol a returned child's family; "
-                "CASE number school enrolled, or CASE number clts paid, to update a case.",
-    },
-    "hi": {
-        "acknowledged": "धन्यवाद। रिपोर्ट {code} की पुष्टि {ngo} ने की। पूरा होने पर CLOSE {code} और नोट लिखें।",
-        "already": "रिपोर्ट {code} की पुष्टि पहले ही हो चुकी है ({status})।",
-        "closed": "रिपोर्ट {code} बंद कर दी गई। धन्यवाद।",
-        "not_found": "रिपोर्ट {code} नहीं मिली। नंबर जाँच लें।",
-        "not_yours": "रिपोर्ट {code} आपकी संस्था को नहीं भेजी गई थी।",
-        "help": "पुष्टि के लिए OK और रिपोर्ट नंबर लिखें; बंद करने के लिए CLOSE, नंबर और एक नोट। "
-                "फ़ॉलो-अप: लौटे बच्चे के परिवार का नामांकन ENROL +91XXXXXXXXXX ज़िला DD-MM-YYYY; "
-                "केस बदलने के लिए CASE नंबर school enrolled या CASE नंबर clts paid।",
-    },
-}
-
 
 @dataclass(frozen=True)
 class NgoCommandResult:
@@ -81,8 +58,8 @@ def is_registered_ngo(channel: str, address: str) -> bool:
 
 
 def _reply(recipient: Ngo, action: str, **values: str) -> NgoCommandResult:
-    texts = _REPLIES["en" if recipient.language == "en" else "hi"]
-    return NgoCommandResult(action, texts[action].format(**values))
+    """A reply in the NGO's language (the catalogue's `ngo.ack.*`; Hindi unless the NGO works in English)."""
+    return NgoCommandResult(action, reply_text(f"ngo.ack.{action}", recipient.language, **values))
 
 
 def parse_command(text: str) -> tuple[str, str | None, str] | None:

@@ -11,97 +11,18 @@ from typing import Any
 
 from bot.crypto import decrypt
 from bot.gazetteer import load_gazetteer
+from bot.replies import language_for, texts
 from bot.store.models import Ngo, Report
 from bot.translation import Translator
 
 MAX_FIELD_CHARS = 300
-_STATE_HI = {"Bihar": "बिहार", "Rajasthan": "राजस्थान"}
-
-_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "urgent": "URGENT",
-        "title": "Helpline report",
-        "recruitment": "Recruitment tip-off",
-        "missing": "Missing child",
-        "emergency": "Emergency",
-        "alert": "Follow-up alert",
-        "enrolment": "Family asks to be followed up",
-        "case": "Case",
-        "source_followup": "Told by a followed-up family during a check-in",
-        "reason_away_from_home": "The child is not living at home",
-        "reason_agent_approach": "Someone offered the family work or an advance for the child",
-        "reason_not_in_school": "The child is not going to school",
-        "reason_compensation_late": "Compensation has not arrived past its due time",
-        "reason_no_reply": "No answer to a check-in after two reminders",
-        "reason_opted_out": "The family stopped the check-ins",
-        "reason_family_need": "The family asks for help",
-        "reason_enrolment": "Returned child's family agreed to check-ins; reply OK {code} to confirm the enrolment",
-        "unknown_district": "district not known",
-        "place": "Block/village",
-        "children": "Children",
-        "ages": "ages",
-        "to": "Being taken to",
-        "transport": "Transport",
-        "train": "train",
-        "agent": "Agent",
-        "agent_phone": "Agent's phone",
-        "what": "What happened",
-        "machine": "machine translation",
-        "original": "Original",
-        "reporter_share": "Reporter agreed to share their number",
-        "reporter_callback": "Reporter agreed to a call from the helpline only (number not shared)",
-        "reporter_anonymous": "Reporter wants to stay anonymous",
-        "location": "Location pin",
-        "corridor": "Heads-up for the destination: children may be on their way to you.",
-        "escalation": "Not acknowledged by the previous NGO in time - please act on it.",
-        "repeat": "(Sent again after an interruption: it may have reached you already.)",
-        "reply": "Reply OK {code} when you act on it, CLOSE {code} and a note when it is done.",
-    },
-    "hi": {
-        "urgent": "तुरंत",
-        "title": "हेल्पलाइन रिपोर्ट",
-        "recruitment": "दलाल/भर्ती की सूचना",
-        "missing": "लापता बच्चा",
-        "emergency": "आपातकाल",
-        "alert": "फॉलो-अप चेतावनी",
-        "enrolment": "परिवार फॉलो-अप चाहता है",
-        "case": "केस",
-        "source_followup": "फॉलो-अप वाले परिवार ने चेक-इन में बताया",
-        "reason_away_from_home": "बच्चा घर पर नहीं रह रहा",
-        "reason_agent_approach": "किसी ने बच्चे के लिए काम या एडवांस की पेशकश की",
-        "reason_not_in_school": "बच्चा स्कूल नहीं जा रहा",
-        "reason_compensation_late": "मुआवज़ा तय समय के बाद भी नहीं मिला",
-        "reason_no_reply": "दो रिमाइंडर के बाद भी चेक-इन का जवाब नहीं",
-        "reason_opted_out": "परिवार ने चेक-इन बंद कर दिए",
-        "reason_family_need": "परिवार को मदद चाहिए",
-        "reason_enrolment": "लौटे बच्चे का परिवार चेक-इन के लिए राज़ी है; पुष्टि के लिए OK {code} लिखें",
-        "unknown_district": "ज़िला पता नहीं",
-        "place": "प्रखंड/गाँव",
-        "children": "बच्चे",
-        "ages": "उम्र",
-        "to": "कहाँ ले जा रहे",
-        "transport": "साधन",
-        "train": "ट्रेन",
-        "agent": "दलाल",
-        "agent_phone": "दलाल का फोन",
-        "what": "क्या हुआ",
-        "machine": "मशीन अनुवाद",
-        "original": "मूल",
-        "reporter_share": "सूचना देने वाले ने अपना नंबर देने की अनुमति दी",
-        "reporter_callback": "सूचना देने वाला केवल हेल्पलाइन से बात करेगा (नंबर नहीं दिया)",
-        "reporter_anonymous": "सूचना देने वाला गुमनाम रहना चाहता है",
-        "location": "लोकेशन",
-        "corridor": "सूचना: बच्चे आपकी ओर लाए जा सकते हैं।",
-        "escalation": "पिछली संस्था ने समय पर पुष्टि नहीं की - कृपया कार्रवाई करें।",
-        "repeat": "(रुकावट के बाद दोबारा भेजा: शायद पहले भी मिल चुका हो।)",
-        "reply": "कार्रवाई शुरू करें तो OK {code} लिखें, पूरा होने पर CLOSE {code} और एक नोट।",
-    },
-}
+_STATE_HI = {"Bihar": "बिहार", "Rajasthan": "राजस्थान"}  # state names as a Hindi label gives them
 
 
 def labels_for(language: str) -> dict[str, str]:
-    """NGO working languages are hi, en or bho; Bhojpuri-speaking NGOs read Hindi labels."""
-    return _LABELS["en"] if language == "en" else _LABELS["hi"]
+    """The forward's labels (the catalogue's `ngo.forward.*`): NGO working languages are hi, en or bho;
+    Bhojpuri-speaking NGOs read Hindi labels."""
+    return texts("ngo.forward.", language)
 
 
 def _district_label(name: str | None, language: str) -> str | None:
@@ -131,7 +52,7 @@ def _free_text(label: str, original: str, source: str | None, target: str, trans
 def compose_forward(report: Report, details: dict[str, Any], ngo: Ngo, purpose: str, marker: str,
                     translator: Translator, repeat: bool = False) -> str:
     """The text of one forward (the marker identifies this very message at the provider)."""
-    target = ngo.language if ngo.language in ("en", "hi") else "hi"
+    target = language_for("ngo.forward.", ngo.language)
     words = labels_for(target)
     source = report.language
     heading = f"{words['title']} {marker}"
