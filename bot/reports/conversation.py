@@ -180,7 +180,7 @@ def continue_report(text: str, intent: str | None, confidence: float, asked: str
     filled = _merge(fields, intake, asked)
     slots = _slot_events(kind, filled, include_not_needed=False)
     asked_slot = REPORT_SLOTS.get(asked or "")
-    if asked_slot and asked_slot not in slots:
+    if asked and asked_slot and asked_slot not in slots:
         # Not understood (a district not in the gazetteer, a consent answer that is not 1/2/3): ask again with a
         # hint, and after MAX_TRIES take the safe default instead of asking forever.
         tries += 1

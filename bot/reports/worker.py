@@ -198,7 +198,8 @@ class DeliveryWorker:
                 raise DeliveryError(f"channel {channel} is off (no credentials)", retryable=False)
             buttons = [Button("OK " + code, f"ack:{code}")] if code and channel == "telegram" else []
             if template:
-                provider_id = sender.send_template(  # type: ignore[attr-defined]  (only Twilio sends WhatsApp)
+                # Only the Twilio sender sends WhatsApp, and only it has templates.
+                provider_id = sender.send_template(  # type: ignore[attr-defined]
                     channel, address, get_settings().twilio_whatsapp_template_sid, {"1": marker, "2": kind_line})
             else:
                 provider_id = sender.send(channel, address, body, buttons)
