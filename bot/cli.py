@@ -103,7 +103,7 @@ _ACT_EXIT = {"acknowledged": 0, "closed": 0, "already": 0, "not_found": 1, "not_
 def _reports_act(args: argparse.Namespace) -> int:
     """Acknowledge or close a report on behalf of an NGO (e.g. one that phoned in), through the same rule and audit
     trail as the NGO's own "OK CODE" / "CLOSE CODE note" (bot.reports.access)."""
-    from bot.reports.acknowledgement import act_as_ngo
+    from bot.ngo_commands import act_as_ngo
     from bot.reports.codes import find_any_code
 
     verb = "ack" if args.reports_command == "ack" else "close"

@@ -8,10 +8,35 @@ the gazetteer imports everything from here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from bot.gazetteer import _Candidate, _Token
+
+class _Token(Protocol):
+    """What the rules read of a gazetteer token (bot.gazetteer._Token); a protocol, so this module does not import
+    the gazetteer that imports it."""
+
+    @property
+    def norm(self) -> str: ...
+
+    @property
+    def sep_after(self) -> str: ...
+
+    @property
+    def breaks(self) -> bool: ...
+
+
+class _Candidate(Protocol):
+    """What the rules read of a candidate district mention (bot.gazetteer._Candidate)."""
+
+    @property
+    def first(self) -> int: ...
+
+    @property
+    def last(self) -> int: ...
+
+    @property
+    def key(self) -> str: ...
 
 # ------------------------------------------------------------- context rules
 # "गया"/"gaya" is the district Gaya and also the past tense of "to go" ("went").
@@ -115,7 +140,7 @@ def _went_context(prev: str | None, nxt: str | None, nxt2: str | None, comma_bef
     )
 
 
-def _context(tokens: list[_Token], first: int, last: int) -> tuple[str | None, ...]:
+def _context(tokens: Sequence[_Token], first: int, last: int) -> tuple[str | None, ...]:
     """The word before, the word after and the one after that, within one sentence."""
     prev = tokens[first - 1].norm if first > 0 and not tokens[first - 1].breaks else None
     nxt = nxt2 = None
@@ -126,7 +151,7 @@ def _context(tokens: list[_Token], first: int, last: int) -> tuple[str | None, .
     return prev, nxt, nxt2
 
 
-def _verb_with_ji(cand: _Candidate, tokens: list[_Token]) -> bool:
+def _verb_with_ji(cand: _Candidate, tokens: Sequence[_Token]) -> bool:
     """True for "chala gaya ji" / "ले गया जी": a polite "went", not the city "Gaya Ji".
 
     "gaya ji" is listed as an unambiguous name, but a compound-verb word before it
@@ -139,7 +164,8 @@ def _verb_with_ji(cand: _Candidate, tokens: list[_Token]) -> bool:
     return prev in VERB_BEFORE
 
 
-def _next_to_place(cand: _Candidate, tokens: list[_Token], accepted: list[_Candidate], route: bool = False) -> bool:
+def _next_to_place(cand: _Candidate, tokens: Sequence[_Token], accepted: Sequence[_Candidate],
+                   route: bool = False) -> bool:
     """True for "Patna aur Gaya" / "Jaipur, Kota": a list joined by a comma or "and".
 
     With ``route`` also "पटना से कोटा" (from Patna to Kota). Not used for gaya, where

@@ -17,7 +17,8 @@ from bot.followup.conversation import answer_checkin
 from bot.followup.family import request_enrolment
 from bot.followup.schedule import IST
 from bot.followup.worker import FollowupWorker
-from bot.reports.acknowledgement import handle_ngo_message
+from bot.jobs import run_report_jobs
+from bot.ngo_commands import handle_ngo_message
 from bot.reports.worker import DeliveryWorker
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, FollowupCase, Report
@@ -60,7 +61,7 @@ def _fire_and_answer(clock: ManualClock, reply: str) -> None:
 
 def _deliver(clock: ManualClock, fakes: Fakes) -> int:
     translator = GoogleTranslator(service_url=fakes.translate.url, timeout=2)
-    return DeliveryWorker(build_senders(), translator, clock).run_once()
+    return run_report_jobs(DeliveryWorker(build_senders(), translator, clock))
 
 
 def test_a_need_reaches_the_district_ngo_translated_with_the_original(fakes: Fakes) -> None:

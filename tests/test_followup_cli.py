@@ -18,7 +18,7 @@ from bot.crypto import decrypt
 from bot.followup.conversation import answer_checkin
 from bot.followup.schedule import IST, today_in_india
 from bot.followup.worker import FollowupWorker
-from bot.reports.acknowledgement import handle_ngo_message
+from bot.ngo_commands import handle_ngo_message
 from bot.settings import get_settings
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, FollowupCase

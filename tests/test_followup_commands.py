@@ -14,7 +14,7 @@ from bot.clock import ManualClock
 from bot.crypto import decrypt
 from bot.followup.commands import CommandProblem, parse_case, parse_enrol
 from bot.followup.schedule import IST
-from bot.reports.acknowledgement import handle_ngo_message
+from bot.ngo_commands import handle_ngo_message
 from bot.store.db import session_scope
 from bot.store.models import AuditEvent, FollowupCase
 from tests.followup_helpers import FAMILY, OTHER_FAMILY

@@ -1,4 +1,4 @@
-"""The job registry and runner (bot.jobs), `helpline jobs`, and the one claim/lease helper (bot.jobs.lease).
+"""The job registry and runner (bot.jobs), `helpline jobs`, and the one claim/lease helper (bot.store.lease).
 
 On SQLite and PostgreSQL, with manual clocks: a job is due when its interval has passed on the runner's clock, never
 the wall clock's. Racing claimers meet at a `threading.Barrier`; nothing sleeps.
@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from bot.cli import main
 from bot.clock import ManualClock, as_utc
 from bot.jobs import Job, JobContext, Runner, job_named, registry, run_job
-from bot.jobs.lease import Lease
 from bot.jobs.runner import last_runs
 from bot.store.db import session_scope
+from bot.store.lease import Lease
 from bot.store.models import Delivery, InboundSeen, JobRun
 from tests.reports_helpers import AGENT_PHONE, file_report, import_sample
 

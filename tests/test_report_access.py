@@ -24,8 +24,8 @@ from bot.crypto import decrypt
 from bot.followup.commands import cases_scope_filter, may_change
 from bot.gazetteer import load_gazetteer
 from bot.jobs import run_job
+from bot.ngo_commands import handle_ngo_message
 from bot.reports.access import may_act_on_report, reports_scope_filter
-from bot.reports.acknowledgement import handle_ngo_message
 from bot.reports.directory import import_directory, parse_directory
 from bot.reports.routing import chain_for
 from bot.settings import PROJECT_ROOT

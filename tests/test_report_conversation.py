@@ -157,7 +157,7 @@ def test_bhojpuri_emergency_numbers_first_short_form_and_escalation(rig: Rig) ->
 
 
 def test_ngo_acknowledges_and_the_reporter_sees_only_the_stage(rig: Rig) -> None:
-    from bot.reports.acknowledgement import handle_ngo_message
+    from bot.ngo_commands import handle_ngo_message
 
     sender = new_sender()
     code, _, _ = run_report(rig, sender, "Patna me ek agent bachchon ko Delhi kaam ke liye le ja raha hai",

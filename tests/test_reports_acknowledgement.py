@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.jobs import run_job
-from bot.reports.acknowledgement import handle_ngo_message, parse_command
+from bot.ngo_commands import handle_ngo_message
+from bot.reports.acknowledgement import parse_command
 from bot.reports.dialogue import looks_like_status_request, status_reply
 from bot.reports.service import report_status
 from bot.store.db import session_scope

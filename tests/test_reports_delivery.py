@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.delivery.senders import build_senders
+from bot.jobs import run_report_jobs
 from bot.reports.worker import DeliveryWorker
 from bot.store import contacts
 from bot.store.db import session_scope
@@ -62,8 +63,8 @@ def test_forward_goes_to_the_district_ngo_and_the_corridor_end(fakes: Fakes) -> 
     contacts.remember_inbound("whatsapp", "+15005550109", clock.now())  # Jaipur wrote today: WhatsApp is open
     submitted = file_report(clock)
     worker = _worker(clock, fakes)
-    assert worker.run_once() == 2
-    assert worker.run_once() == 0  # nothing is sent twice
+    assert run_report_jobs(worker) == 2
+    assert run_report_jobs(worker) == 0  # nothing is sent twice
     [telegram] = fakes.telegram.sent
     assert telegram["chat_id"] in (-1001000000102, "-1001000000102")  # Magadh (Gaya) prefers Telegram
     assert f"{submitted.code}-1" in telegram["text"]
@@ -84,7 +85,7 @@ def test_without_consent_the_ngo_never_gets_the_reporters_number(fakes: Fakes) -
     clock = ManualClock()
     file_report(clock, consent="callback")
     file_report(clock, consent="anonymous")
-    _worker(clock, fakes, translate=False).run_once()
+    run_report_jobs(_worker(clock, fakes, translate=False))
     texts = [m["body"] for m in fakes.twilio.messages] + [m["text"] for m in fakes.telegram.sent]
     assert len(texts) == 4
     assert all(REPORTER not in text for text in texts)
@@ -95,7 +96,7 @@ def test_when_translation_fails_the_original_goes_alone(fakes: Fakes) -> None:
     fakes.translate.fail_next(10, 500)
     clock = ManualClock()
     file_report(clock)
-    _worker(clock, fakes).run_once()
+    run_report_jobs(_worker(clock, fakes))
     body = fakes.twilio.messages[0]["body"]
     assert SECRET_TEXT in body and "machine translation" not in body
 
@@ -105,16 +106,16 @@ def test_retryable_errors_back_off_then_deliver_once(fakes: Fakes) -> None:
     file_report(clock, destination=None, district="Patna")  # Patna prefers WhatsApp
     fakes.twilio.fail_next(2, 500)
     worker = _worker(clock, fakes, translate=False)
-    assert worker.run_once() == 0
+    assert run_report_jobs(worker) == 0
     [delivery] = _deliveries()
     assert (delivery.status, delivery.attempts, delivery.last_error is not None) == ("failed", 1, True)
-    assert worker.run_once() == 0  # not due yet: the backoff is 30 s
+    assert run_report_jobs(worker) == 0  # not due yet: the backoff is 30 s
     clock.advance(seconds=31)
-    assert worker.run_once() == 0  # second failure, now 60 s
+    assert run_report_jobs(worker) == 0  # second failure, now 60 s
     clock.advance(seconds=59)
-    assert worker.run_once() == 0
+    assert run_report_jobs(worker) == 0
     clock.advance(seconds=2)
-    assert worker.run_once() == 1
+    assert run_report_jobs(worker) == 1
     assert len(fakes.twilio.messages) == 1
     [delivery] = _deliveries()
     assert (delivery.status, delivery.attempts) == ("sent", 3)
@@ -127,11 +128,11 @@ def test_telegram_retry_after_is_respected(fakes: Fakes) -> None:
     file_report(clock, destination=None)  # Gaya: Telegram first
     fakes.telegram.fail_next(1, 429, telegram_error(429, "Too Many Requests: retry after 120", retry_after=120))
     worker = _worker(clock, fakes, translate=False)
-    worker.run_once()
+    run_report_jobs(worker)
     clock.advance(seconds=60)
-    assert worker.run_once() == 0
+    assert run_report_jobs(worker) == 0
     clock.advance(seconds=61)
-    assert worker.run_once() == 1
+    assert run_report_jobs(worker) == 1
 
 
 def test_a_permanent_failure_moves_to_the_ngos_next_contact(fakes: Fakes) -> None:
@@ -141,8 +142,8 @@ def test_a_permanent_failure_moves_to_the_ngos_next_contact(fakes: Fakes) -> Non
     file_report(clock, destination=None)  # Gaya: Telegram first, then SMS
     fakes.telegram.fail_next(1, 403, telegram_error(403, "Forbidden: bot was blocked by the user"))
     worker = _worker(clock, fakes, translate=False)
-    worker.run_once()
-    worker.run_once()
+    run_report_jobs(worker)
+    run_report_jobs(worker)
     deliveries = _deliveries()
     assert [(d.channel, d.status) for d in deliveries] == [("telegram", "dead"), ("sms", "sent")]
     assert fakes.twilio.messages[0]["to"] == "+15005550102"
@@ -156,8 +157,8 @@ def test_a_channel_without_credentials_falls_through_to_the_next(fakes: Fakes, m
     clock = ManualClock()
     file_report(clock, destination=None)
     worker = _worker(clock, fakes, translate=False)
-    worker.run_once()
-    worker.run_once()
+    run_report_jobs(worker)
+    run_report_jobs(worker)
     assert [(d.channel, d.status) for d in _deliveries()] == [("telegram", "dead"), ("sms", "sent")]
 
 
@@ -175,7 +176,7 @@ def test_an_interrupted_send_is_reconciled_with_twilio_not_resent(fakes: Fakes) 
     delivery = _deliveries()[0]
     build_senders()["whatsapp"].send("whatsapp", "+15005550101", decrypt(delivery.body_encrypted))
     clock.advance(seconds=61)  # the lease runs out
-    worker.run_once()
+    run_report_jobs(worker)
     assert len(fakes.twilio.messages) == 1
     [delivery] = _deliveries()
     assert delivery.status == "sent" and delivery.provider_id == fakes.twilio.messages[0]["sid"]
@@ -188,9 +189,9 @@ def test_an_interrupted_send_that_never_left_is_sent(fakes: Fakes) -> None:
     worker._compose_if_needed(_deliveries()[0].id)
     assert worker._claim(_deliveries()[0].id, clock.now())
     clock.advance(seconds=30)
-    assert worker.run_once() == 0  # still leased to the (dead) worker
+    assert run_report_jobs(worker) == 0  # still leased to the (dead) worker
     clock.advance(seconds=31)
-    assert worker.run_once() == 1
+    assert run_report_jobs(worker) == 1
     assert len(fakes.twilio.messages) == 1
 
 
@@ -198,9 +199,9 @@ def test_escalation_messages_go_out_through_the_same_outbox(fakes: Fakes) -> Non
     clock = ManualClock()
     submitted = file_report(clock, destination=None)
     worker = _worker(clock, fakes, translate=False)
-    worker.run_once()
+    run_report_jobs(worker)
     clock.advance(hours=4, minutes=1)
-    assert worker.run_once() == 1
+    assert run_report_jobs(worker) == 1
     [escalation] = fakes.twilio.messages
     assert escalation["to"] == "+15005550108" and f"{submitted.code}-2" in escalation["body"]
     assert "previous NGO" in escalation["body"] or "पिछली संस्था" in escalation["body"]
@@ -210,7 +211,7 @@ def test_the_database_holds_no_phone_number_or_report_text_in_clear(fakes: Fakes
                                                                     helpline_env: Path) -> None:
     clock = ManualClock()
     file_report(clock)
-    _worker(clock, fakes).run_once()
+    run_report_jobs(_worker(clock, fakes))
     secrets = [REPORTER, REPORTER[1:], AGENT_PHONE[3:], "Ramesh", "Rampur", "kala bag", "+15005550102",
                "+15005550109", "-1001000000102"]
     if store_url.startswith("sqlite"):
@@ -237,7 +238,7 @@ def test_outside_whatsapps_24_hours_a_forward_goes_by_sms(fakes: Fakes) -> None:
     clock = ManualClock()
     contacts.remember_inbound("whatsapp", "+15005550101", clock.now() - timedelta(hours=25))
     file_report(clock, destination=None, district="Patna")  # Patna prefers WhatsApp
-    _worker(clock, fakes, translate=False).run_once()
+    run_report_jobs(_worker(clock, fakes, translate=False))
     [message] = fakes.twilio.messages
     assert message["to"] == "+15005550101" and message["from"] == HELPLINE_NUMBER
     assert [d.channel for d in _deliveries()] == ["sms"]
@@ -249,7 +250,7 @@ def test_outside_whatsapps_24_hours_the_approved_template_is_used_when_configure
     _reset_caches()
     clock = ManualClock()
     submitted = file_report(clock, destination=None, district="Patna")
-    _worker(clock, fakes, translate=False).run_once()
+    run_report_jobs(_worker(clock, fakes, translate=False))
     [message] = fakes.twilio.messages
     assert message["to"] == "whatsapp:+15005550101"
     assert message["content_sid"] == "HX" + "0" * 32

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.delivery.senders import DeliveryError, build_senders
+from bot.jobs import run_report_jobs
 from bot.reports.forward import labels_for
 from bot.reports.worker import DeliveryWorker
 from bot.store import contacts
@@ -139,12 +140,12 @@ def test_two_workers_recovering_one_forward_send_it_once(fakes: Fakes, order: st
         gate.release(-1)  # B's answer first
         quick.join()
         if order == "late_after_resend":
-            assert b.run_once() == 1  # B claims the forward again and sends it
+            assert run_report_jobs(b) == 1  # B claims the forward again and sends it
         gate.release(0)  # now A's answer ("not sent", as it was when A asked)
         slow.join()
     for _ in range(2):
-        a.run_once()
-        b.run_once()
+        run_report_jobs(a)
+        run_report_jobs(b)
     assert fakes.copies(marker) == 1
     assert _delivery(delivery_id).status == "sent"
     assert _audited("interrupted") == 1  # one recovery won; the loser wrote nothing, not even an audit entry
@@ -165,7 +166,7 @@ def test_released_together_over_and_over_two_workers_send_each_forward_once(fake
 
         def one_pass(worker: DeliveryWorker, barrier: threading.Barrier = barrier) -> None:
             barrier.wait()
-            worker.run_once()
+            run_report_jobs(worker)
 
         running = [Running(lambda w=w: one_pass(w)) for w in (a, b)]
         if gate is not None:
@@ -175,7 +176,7 @@ def test_released_together_over_and_over_two_workers_send_each_forward_once(fake
             thread.join()
         fakes.twilio.lookup_gate = None
         for worker in (a, b, a, b):  # whatever a late write left due goes out now
-            worker.run_once()
+            run_report_jobs(worker)
         copies[marker] = fakes.copies(marker)
     doubled = sum(1 for count in copies.values() if count > 1)
     print(f"lookups {lookups}: doubled {doubled}/{REPETITIONS}")
@@ -210,7 +211,7 @@ def test_a_forward_sent_again_after_an_interruption_says_so(fakes: Fakes, distri
     clock = ManualClock()
     contacts.remember_inbound("whatsapp", "+15005550101", clock.now())  # Patna: WhatsApp's 24 hours are open
     delivery_id, marker, _ = _interrupted(clock, district)
-    assert _worker(clock).run_once() == 1
+    assert run_report_jobs(_worker(clock)) == 1
     if channel == "telegram":
         [sent] = fakes.telegram.sent
         text = sent["text"]
@@ -231,9 +232,9 @@ def test_a_repeat_stays_marked_when_its_first_resend_fails(fakes: Fakes) -> None
     _, marker, _ = _interrupted(clock)
     fakes.twilio.fail_next(1, 503)
     worker = _worker(clock)
-    assert worker.run_once() == 0
+    assert run_report_jobs(worker) == 0
     clock.advance(seconds=31)
-    assert worker.run_once() == 1
+    assert run_report_jobs(worker) == 1
     [sent] = fakes.twilio.messages
     assert sent["body"].split("\n")[1] == REPEAT_HI and marker in sent["body"]
 
@@ -246,7 +247,7 @@ def test_an_interrupted_whatsapp_template_is_sent_again_as_the_template(
     _reset_caches()
     clock = ManualClock()
     _, marker, _ = _interrupted(clock, "Patna")
-    assert _worker(clock).run_once() == 1
+    assert run_report_jobs(_worker(clock)) == 1
     [sent] = fakes.twilio.messages
     variables = json.loads(sent["content_variables"])
     assert variables["1"] == marker and REPEAT_HI not in variables["2"] and variables["2"]

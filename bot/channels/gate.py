@@ -18,9 +18,9 @@ from bot.channels.notices import notice
 from bot.channels.ratelimit import RateLimiter
 from bot.clock import Clock, SystemClock
 from bot.language import detect_language, reply_language
+from bot.ngo_commands import handle_ngo_message
 from bot.nlu.emergency_cues import has_emergency_cue
 from bot.reports import drafts
-from bot.reports.acknowledgement import handle_ngo_message
 from bot.settings import get_settings
 from bot.store import contacts
 from bot.store.inbound import first_time, forget

@@ -5,7 +5,7 @@
     CASE 4829317 school enrolled [school name]
     CASE 4829317 clts applied [DD-MM-YYYY]
 
-`bot.reports.acknowledgement.handle_ngo_message` calls `handle_followup_command` for registered NGOs only, so
+`bot.ngo_commands.handle_ngo_message` calls `handle_followup_command` for registered NGOs only, so
 nobody else can enrol or change a case. An NGO may change a case it enrolled or one of a district whose escalation
 order it is in, or of its own state when it is a state desk (the reports' rule, `bot.reports.access`). A mistake gets
 a reply saying what was wrong and the format, in the NGO's language (en or hi).

@@ -26,10 +26,10 @@ from bot.followup.alerts import raise_alert
 from bot.followup.cases import cancel_open_checkins, conversation_id
 from bot.followup.schedule import is_daytime, next_daytime
 from bot.followup.starter import ConversationStarter, StartError
-from bot.jobs.lease import Lease
 from bot.settings import get_settings
 from bot.store.cas import transition
 from bot.store.db import session_scope
+from bot.store.lease import Lease
 from bot.store.models import CheckIn, FollowupCase
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ Two kinds of `run`:
 - `run(context, now) -> int` (`takes="context"`): jobs that make slow external calls (sending through Twilio or
   Telegram, asking Rasa to start a conversation, storing a report). They must not hold a transaction open across
   the call, so they open short sessions themselves: read, call, then a conditional write (bot.store.cas, and the
-  claim/lease helper bot.jobs.lease).
+  claim/lease helper bot.store.lease).
 
 `backlog(session, now) -> int` counts what is waiting for the job (for `helpline jobs`).
 

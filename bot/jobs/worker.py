@@ -4,7 +4,7 @@ in production).
 The report jobs (routing, escalations, draft expiry, pruning, deliveries) run in one thread, every
 HELPLINE_WORKER_POLL_SECONDS (pruning hourly); the follow-up jobs (check-ins, reminders), which start conversations
 through the Rasa server's HTTP API, in a second thread every HELPLINE_FOLLOWUP_POLL_SECONDS, once Rasa answers.
-Deliveries and check-ins claim their rows with leases (bot.jobs.lease), so any number of these processes may run.
+Deliveries and check-ins claim their rows with leases (bot.store.lease), so any number of these processes may run.
 """
 
 from __future__ import annotations

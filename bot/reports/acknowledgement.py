@@ -1,4 +1,5 @@
-"""Acknowledge, close and escalate reports; and the NGOs' follow-up commands (ENROL, CASE: bot.followup.commands).
+"""Acknowledge, close and escalate reports (an NGO's message is dispatched by bot.ngo_commands, which also hands
+follow-up commands — ENROL, CASE — to bot.followup.commands).
 
 An NGO acknowledges with "OK CODE" (or the Telegram button) and closes with "CLOSE CODE note"; an operator can do the
 same on an NGO's behalf with `helpline reports ack|close CODE --ngo KEY`. Only a number or chat registered in the NGO
@@ -12,13 +13,14 @@ escalate each step exactly once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock, SystemClock, as_utc
+from bot.clock import as_utc
 from bot.crypto import encrypt, pseudonym
 from bot.replies import text as reply_text
 from bot.reports.access import may_act_on_report
@@ -34,6 +36,10 @@ _ACK_WORDS = ("ok", "ack", "okay", "ओके", "ठीक")
 _CLOSE_WORDS = ("close", "closed", "band", "बंद")
 # The command word, then the rest; Devanagari vowel signs are not "word" characters to `re`, so split on what is not.
 _COMMAND = re.compile(r"^\s*([^\s\d:,.\-]+)\s*[:,.\-]?\s*(.*)$", re.S)
+
+# Called with (session, report, ngo, now) when an NGO has just acknowledged a report.
+AcknowledgedHook = Callable[[Session, Report, Ngo, datetime], None]
+
 
 @dataclass(frozen=True)
 class NgoCommandResult:
@@ -62,6 +68,11 @@ def _reply(recipient: Ngo, action: str, **values: str) -> NgoCommandResult:
     return NgoCommandResult(action, reply_text(f"ngo.ack.{action}", recipient.language, **values))
 
 
+def help_reply(ngo: Ngo) -> NgoCommandResult:
+    """The commands an NGO can send, in its language."""
+    return _reply(ngo, "help")
+
+
 def parse_command(text: str) -> tuple[str, str | None, str] | None:
     """("ack" | "close", code, note) for an NGO command, None when the text is not one."""
     match = _COMMAND.match(text or "")
@@ -78,42 +89,12 @@ def parse_command(text: str) -> tuple[str, str | None, str] | None:
     return verb, code, note.strip()
 
 
-def handle_ngo_message(channel: str, address: str, text: str, clock: Clock | None = None) -> NgoCommandResult | None:
-    """Act on a message from a registered NGO. None means the sender is not a registered NGO: the message is an
-    ordinary conversation and goes to the assistant (so a family typing "ok 1234567" changes nothing)."""
-    now = (clock or SystemClock()).now()
-    with session_scope() as session:
-        ngo = registered_ngo(session, channel, address)
-        if ngo is None:
-            return None
-        from bot.followup.commands import handle_followup_command  # follow-up builds on reports, not the reverse
-
-        followup = handle_followup_command(session, ngo, channel, text, now)
-        if followup is not None:
-            return NgoCommandResult(*followup)
-        command = parse_command(text)
-        if command is None or command[1] is None:
-            return _reply(ngo, "help")
-        verb, code, note = command
-        return act_on_report(session, ngo, verb, code or "", note, channel, now)
-
-
-def act_as_ngo(ngo_key: str, verb: str, code: str, note: str = "", via: str = "cli",
-               clock: Clock | None = None) -> NgoCommandResult | None:
-    """Acknowledge or close a report on behalf of the NGO `ngo_key` (the CLI); None when there is no active NGO with
-    that key. The same rule and the same audit entries as the NGO's own message."""
-    now = (clock or SystemClock()).now()
-    with session_scope() as session:
-        ngo = session.execute(select(Ngo).where(Ngo.key == ngo_key, Ngo.active.is_(True))).scalar_one_or_none()
-        if ngo is None:
-            return None
-        return act_on_report(session, ngo, verb, find_any_code(code) or code.strip(), note.strip(), via, now)
-
-
 def act_on_report(session: Session, ngo: Ngo, verb: str, code: str, note: str, via: str,
-                  now: datetime) -> NgoCommandResult:
+                  now: datetime, on_acknowledged: AcknowledgedHook | None = None) -> NgoCommandResult:
     """"ack" or "close" report `code` as `ngo`, if `may_act_on_report` allows it; a refusal changes nothing (status,
-    escalation level, due time) and is audited. `via`: the channel, or "cli"."""
+    escalation level, due time) and is audited. `via`: the channel, or "cli". `on_acknowledged` lets the layer above
+    act on a newly acknowledged report in the same transaction (follow-up confirms an enrolment request): reports
+    do not import follow-up."""
     if verb not in ("ack", "close"):
         raise ValueError(f"unknown report command {verb!r}")
     report = session.execute(select(Report).where(Report.code == code)).scalar_one_or_none() if is_valid(
@@ -129,10 +110,8 @@ def act_on_report(session: Session, ngo: Ngo, verb: str, code: str, note: str, v
         report.status, report.acknowledged_at, report.acknowledged_by, report.ack_due_at = (
             "acknowledged", now, ngo.id, None)
         audit(session, report, f"ngo:{ngo.key}", "acknowledged", f"via {via}", now)
-        if report.kind == "enrolment" and report.case_id is not None:
-            from bot.followup.cases import confirm_enrolment  # follow-up builds on reports, not the reverse
-
-            confirm_enrolment(session, report.case_id, ngo, now)
+        if on_acknowledged is not None:
+            on_acknowledged(session, report, ngo, now)
         return _reply(ngo, "acknowledged", code=code, ngo=ngo.name)
     if report.status == "received":
         report.acknowledged_at, report.acknowledged_by = now, ngo.id

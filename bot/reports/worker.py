@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock, SystemClock, as_utc
 from bot.crypto import decrypt, encrypt
 from bot.delivery.senders import Button, DeliveryError, Sender
-from bot.jobs.lease import Lease
 from bot.reports.forward import compose_forward
 from bot.reports.outbox import audit, enqueue_to_ngo
 from bot.reports.service import details_of
@@ -36,6 +35,7 @@ from bot.settings import get_settings
 from bot.store import contacts
 from bot.store.cas import transition
 from bot.store.db import session_scope
+from bot.store.lease import Lease
 from bot.store.models import Delivery
 from bot.translation import Translator
 
@@ -69,15 +69,6 @@ class DeliveryWorker:
         self.backoff = settings.delivery_backoff_seconds
 
     # -- one pass -----------------------------------------------------------------------------------------------
-    def run_once(self) -> int:
-        """Route, escalate what is overdue, submit abandoned drafts, prune, recover interrupted sends, send what is
-        due: every report job once, in registry order (errors are raised). Returns messages sent."""
-        from bot.jobs import JobContext, Runner, registry
-
-        runner = Runner([job for job in registry() if job.group == "reports"],
-                        JobContext(clock=self.clock, deliveries=self))
-        return int(runner.run_all(strict=True).get("deliveries") or 0)
-
     def deliver_due(self, now: datetime | None = None) -> int:
         """The `deliveries` job: recover interrupted sends, then send what is due. Returns messages sent. (Each step
         reads the worker's clock, the runner's too: a send's `sent_at` is when it went out, not when the run began.)"""
