@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.answers import CASE_TOPICS, answer_texts, topic_for
 from bot.cases import find_case
 from bot.dialogue.choices import Choice, slot_value
-from bot.dialogue.readers import ANSWER_SLOTS, READERS, Message, Turn
+from bot.dialogue.readers import ANSWER_SLOTS, Message, read_message
 from bot.followup.conversation import prompt_checkin
 from bot.followup.family import (
     EnrolmentError,
@@ -97,13 +97,8 @@ class ActionReadMessage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        slots = []
-        turn = Turn(message_of(tracker))
-        for reader in READERS:  # the first reader that recognises the message says what it means
-            slots = reader(turn)
-            if slots is not None:
-                break
-        return [SlotSet(name, slot_value(value)) for name, value in slots or []]
+        # bot.dialogue.readers.READERS in order: the first that recognises the message says which slots to set.
+        return [SlotSet(name, slot_value(value)) for name, value in read_message(message_of(tracker))]
 
 
 class ActionAnswer(Action):

@@ -10,6 +10,7 @@ before them has passed, as before.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,6 +24,8 @@ from bot.language_state import next_language
 from bot.menu import ANSWER_LIKE_INTENTS, QUICK_QUESTIONS, Reading, read_reply
 from bot.reports.conversation import REPORT_INTENTS, ReportTurn, continue_report, start_report
 from bot.reports.dialogue import looks_like_status_request
+
+logger = logging.getLogger(__name__)
 
 Slots = list[tuple[str, Any]]
 
@@ -120,6 +123,7 @@ def checkin_answer(turn: Turn) -> Slots | None:
     answered = answer_checkin(m.input_channel, m.sender, m.text, m.intent, strict=strict)
     if answered is None:
         return None
+    logger.info("check-in reply read: %s, %d alert(s)", answered.outcome, len(answered.raised))
     question = QUESTIONS[m.prompt]
     choice = question.answered if answered.outcome == "recorded" else question.unclear
     return turn.slots(choice=choice, then=[("checkin_next", answered.next_prompt),
