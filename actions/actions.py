@@ -11,57 +11,25 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import CASE_TOPICS, answer_texts, topic_for
 from bot.cases import find_case
-from bot.followup.conversation import (
-    CHECKIN_PROMPTS,
-    EXTERNAL_INTENT,
-    answer_checkin,
-    awaiting_answer,
-    language_for,
-    prompt_checkin,
-)
+from bot.dialogue.choices import Choice, slot_value
+from bot.dialogue.readers import ANSWER_SLOTS, Message, read_message
+from bot.followup.conversation import prompt_checkin
 from bot.followup.family import (
     EnrolmentError,
     case_state,
     district_in,
-    has_opted_out_case,
-    looks_like_case_status,
-    looks_like_restart,
-    read_enrolment_reply,
     request_enrolment,
     restart_checkins,
     stop_checkins,
 )
-from bot.language_state import next_language
 from bot.letters import letter_messages, parse_details
-from bot.menu import ANSWER_LIKE_INTENTS, read_reply
-from bot.reports.conversation import REPORT_INTENTS, REPORT_SLOTS, continue_report, slots_from_draft, start_report
-from bot.reports.dialogue import (
-    Reply,
-    district_for_reply,
-    finish_report,
-    leave_report,
-    looks_like_status_request,
-    status_reply,
-)
+from bot.reports.conversation import REPORT_SLOTS, slots_from_draft
+from bot.reports.dialogue import Reply, district_for_reply, finish_report, leave_report, status_reply
 from bot.reports.drafts import load_draft
 from bot.store import contacts
 
 logger = logging.getLogger(__name__)
 
-# Slots filled from a reply to a quick question (see bot.menu.QUICK_QUESTIONS).
-ANSWER_SLOTS = ("rescue_place", "child_age")
-REPORT_WHAT_PROMPT = "utter_report_what"
-
-# During a check-in, these are never read as an answer: the person asks for something else (an emergency always gets
-# 112/1098 first). report_recruitment is an answer to "has anyone offered work or an advance?" when it reads as one
-# ("haan, ek dalal aaya tha"): the agent alert already makes a recruitment report for the district.
-CHECKIN_NEVER_ANSWERS = {"report_emergency", "report_missing_child", "change_language", "opt_out", "request_human",
-                         "show_menu", EXTERNAL_INTENT}
-# Requests of their own that still count as an answer when they clearly are one ("paisa nahi aaya" after "has any
-# compensation arrived?"); otherwise the request is answered and the check-in waits.
-CHECKIN_ONLY_CLEAR_ANSWERS = {"ask_compensation", "ask_compensation_status", "ask_school_enrolment", "ask_case_status",
-                              "report_recruitment", "request_followup"}
-AGENT_PROMPT = "utter_checkin_agent"
 # What the family is told after an answer that raised an alert (bot/followup/alerts.py tells the NGO).
 ADVICE = {"agent_approach": "utter_checkin_advice_agent", "away_from_home": "utter_checkin_advice_away",
           "family_need": "utter_checkin_advice_need"}
@@ -97,30 +65,17 @@ def input_channel(tracker: Tracker) -> str | None:
     return tracker.get_latest_input_channel()
 
 
-def read_checkin_answer(tracker: Tracker, text: str, intent: str | None, prompt: str | None) -> List[Dict[str, Any]]:
-    """A reply to a check-in question: recorded in the case (or found unclear), with what action_checkin_next needs.
-    Empty when the message is not an answer (no open check-in, an emergency, another request)."""
-    if prompt not in CHECKIN_PROMPTS or intent in CHECKIN_NEVER_ANSWERS or report_form_active(tracker):
-        return []
-    if intent == "report_recruitment" and prompt != AGENT_PROMPT:
-        return []
-    strict = intent in CHECKIN_ONLY_CLEAR_ANSWERS
-    turn = answer_checkin(input_channel(tracker), tracker.sender_id, text, intent, strict=strict)
-    if turn is None:
-        return []
-    choice = "checkin_answer" if turn.outcome == "recorded" else "checkin_unclear"
-    logger.info("check-in reply read: %s, %d alert(s)", turn.outcome, len(turn.raised))
-    return [SlotSet("menu_choice", choice), SlotSet("checkin_next", turn.next_prompt),
-            SlotSet("checkin_raised", list(turn.raised))]
-
-
-def checkin_language_change(tracker: Tracker, intent: str | None, choice: str | None,
-                            prompt: str | None) -> List[Dict[str, Any]]:
-    """"Bhojpuri me bolo" in the middle of a check-in: the language changes and the same question comes again."""
-    if intent != "change_language" or choice != "language_set" or prompt not in CHECKIN_PROMPTS \
-            or report_form_active(tracker) or not awaiting_answer(input_channel(tracker), tracker.sender_id):
-        return []
-    return [SlotSet("menu_choice", "checkin_language"), SlotSet("checkin_next", prompt), SlotSet("checkin_raised", [])]
+def message_of(tracker: Tracker) -> Message:
+    """What the readers (bot/dialogue/readers.py) need to know of the latest user message."""
+    text, intent = latest_text_and_intent(tracker)
+    return Message(
+        text=text, intent=intent, confidence=intent_confidence(tracker), prompt=last_prompt(tracker),
+        first_message=sum(1 for event in tracker.events if event.get("event") == "user") <= 1,
+        language=tracker.get_slot("language"), language_locked=bool(tracker.get_slot("language_locked")),
+        input_channel=input_channel(tracker), sender=tracker.sender_id, report_form=report_form_active(tracker),
+        requested_slot=tracker.get_slot("requested_slot"), report_kind=tracker.get_slot("report_kind"),
+        report_tries=float(tracker.get_slot("report_tries") or 0),
+    )
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
@@ -142,53 +97,8 @@ class ActionReadMessage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        text, intent = latest_text_and_intent(tracker)
-        if intent == EXTERNAL_INTENT:
-            # The follow-up worker started a check-in: there is no text to read, and the questions go out in the
-            # language the case was enrolled in.
-            language = language_for(input_channel(tracker), tracker.sender_id) or tracker.get_slot("language")
-            return [SlotSet("language", language), SlotSet("menu_choice", None)]
-        prompt = last_prompt(tracker)
-        first_message = sum(1 for event in tracker.events if event.get("event") == "user") <= 1
-        language, locked = next_language(
-            text, tracker.get_slot("language"), bool(tracker.get_slot("language_locked")), prompt, first_message
-        )
-        reading = read_reply(text, intent, prompt)
-        menu_choice = reading.menu_choice
-        events = [SlotSet("language", language), SlotSet("language_locked", locked)]
-        events += [SlotSet(slot, value) for slot, value in reading.slots.items() if slot in ANSWER_SLOTS]
-        channel, sender = sender_channel(tracker), tracker.sender_id
-        checkin = read_checkin_answer(tracker, text, intent, prompt) or \
-            checkin_language_change(tracker, intent, menu_choice, prompt)
-        enrolment = read_enrolment_reply(text, intent, prompt)
-        if checkin:
-            return events + checkin
-        if report_form_active(tracker):
-            requested = tracker.get_slot("requested_slot") or ""
-            turn = continue_report(
-                text, intent, intent_confidence(tracker), requested.removeprefix("report_") or None,
-                tracker.get_slot("report_kind") or "recruitment", float(tracker.get_slot("report_tries") or 0),
-                channel, sender, language,
-            )
-            events += [SlotSet(slot, value) for slot, value in turn.slots.items()]
-            menu_choice = turn.menu_choice or (menu_choice if turn.reject else None)
-        elif intent in REPORT_INTENTS and menu_choice is None:
-            turn = start_report(REPORT_INTENTS[intent], text, channel, sender, language)
-            events += [SlotSet(slot, value) for slot, value in turn.slots.items()]
-        elif prompt == REPORT_WHAT_PROMPT and menu_choice is None and intent in ANSWER_LIKE_INTENTS:
-            turn = start_report("recruitment", text, channel, sender, language)
-            events += [SlotSet(slot, value) for slot, value in turn.slots.items()]
-            menu_choice = "report_start"
-        elif enrolment is not None:
-            menu_choice = enrolment
-        elif menu_choice is None and looks_like_status_request(text):
-            menu_choice = "report_status"
-        elif looks_like_restart(text) and has_opted_out_case(input_channel(tracker), sender):
-            menu_choice = "followup_restart"
-        elif menu_choice is None and looks_like_case_status(text):
-            menu_choice = "case"
-        events.append(SlotSet("menu_choice", menu_choice))
-        return events
+        # bot.dialogue.readers.READERS in order: the first that recognises the message says which slots to set.
+        return [SlotSet(name, slot_value(value)) for name, value in read_message(message_of(tracker))]
 
 
 class ActionAnswer(Action):
@@ -314,7 +224,7 @@ class ActionCheckinNext(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         following = tracker.get_slot("checkin_next")
-        if tracker.get_slot("menu_choice") == "checkin_unclear":
+        if tracker.get_slot("menu_choice") == Choice.CHECKIN_UNCLEAR:
             dispatcher.utter_message(response="utter_checkin_unclear")
         else:
             for reason in tracker.get_slot("checkin_raised") or []:
@@ -335,7 +245,7 @@ class ActionOfferFollowup(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         state = case_state(input_channel(tracker), tracker.sender_id)
-        after_answer = tracker.get_slot("menu_choice") == "case_followup"
+        after_answer = tracker.get_slot("menu_choice") == Choice.CASE_FOLLOWUP
         if state is None:
             dispatcher.utter_message(response="utter_followup_offer")
         elif after_answer:
@@ -413,7 +323,7 @@ class ActionSubmitReport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        stopped = tracker.get_slot("menu_choice") == "report_stop"
+        stopped = tracker.get_slot("menu_choice") == Choice.REPORT_STOP
         send(dispatcher, finish_report(sender_channel(tracker), tracker.sender_id, stopped,
                                        tracker.get_slot("language")))
         return cleared_report_slots()

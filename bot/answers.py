@@ -1,6 +1,6 @@
 """Which reviewed facts answer a question, given what we know of the family.
 
-The dialogue decides *when* to answer (rules in data/rules.yml); this module decides *what*: a topic from the menu
+The dialogue decides *when* to answer (rules in data/rules/); this module decides *what*: a topic from the menu
 choice or the intent, then the facts of that topic whose conditions fit the family's answers to the quick questions
 (child's age group, where the child was found working).
 """
@@ -10,21 +10,22 @@ from __future__ import annotations
 from typing import Any
 
 from bot.cases import CaseSummary
+from bot.dialogue.choices import Choice
 from bot.facts import facts_for
 from bot.replies import text
 
-TOPIC_BY_CHOICE: dict[str, str] = {
-    "age_answered": "compensation",
-    "comp_papers": "compensation_papers",
-    "comp_where": "compensation_where",
-    "comp_status": "compensation_status",
-    "comp_other": "compensation_other",
-    "school": "school",
-    "school_refused": "school_refused",
-    "school_over14": "school_over14",
-    "case": "case",
-    "case_rights": "case_rights",
-    "case_followup": "case_followup",
+TOPIC_BY_CHOICE: dict[Choice, str] = {
+    Choice.AGE_ANSWERED: "compensation",
+    Choice.COMP_PAPERS: "compensation_papers",
+    Choice.COMP_WHERE: "compensation_where",
+    Choice.COMP_STATUS: "compensation_status",
+    Choice.COMP_OTHER: "compensation_other",
+    Choice.SCHOOL: "school",
+    Choice.SCHOOL_REFUSED: "school_refused",
+    Choice.SCHOOL_OVER14: "school_over14",
+    Choice.CASE: "case",
+    Choice.CASE_RIGHTS: "case_rights",
+    Choice.CASE_FOLLOWUP: "case_followup",
 }
 
 TOPIC_BY_INTENT: dict[str, str] = {

@@ -3,8 +3,9 @@
 On SMS people answer menus with a digit ("1"), a Devanagari digit ("१"), a number word ("do", "दो"), "haan"/"nahi",
 an age ("12 saal") or a place ("Jaipur"). The same "1" means "money owed" after the main menu, "English" after the
 language menu, "yes" after the call-back question and "outside Bihar" after "where was the child found working?".
-The dialogue rules key on the meaning this module returns (slot `menu_choice`, plus the answer's own slot), so a
-user's text is only ever read, never executed: nothing here can choose an intent or set an arbitrary slot.
+The dialogue rules key on the meaning this module returns (a `Choice` for the slot `menu_choice`, plus the answer's
+own slot), so a user's text is only ever read, never executed: nothing here can choose an intent or set an arbitrary
+slot. Which question offers which numbers is the registry's (bot/dialogue/questions.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from bot.dialogue import questions
+from bot.dialogue.choices import Choice
+from bot.dialogue.questions import CONSENT_PROMPT, LANGUAGE_PROMPT, QUESTIONS, Expects, Question
 from bot.gazetteer import load_gazetteer
 from bot.language import language_from_menu_choice, requested_language
 from bot.letters import parse_details
@@ -20,33 +24,17 @@ from bot.text import lexicon
 from bot.text.normalise import ascii_digits
 from bot.text.tokens import words as _tokens
 
-# The main menu, as shown by `utter_menu`. 0 always brings the menu back.
-MAIN_MENU: dict[int, str] = {
-    0: "menu",
-    1: "compensation",
-    2: "school",
-    3: "report",
-    4: "case",
-    5: "human",
-    6: "language",
-}
-
-LANGUAGE_PROMPT = "utter_ask_language"
-CONSENT_PROMPT = "utter_ask_callback_consent"
-LETTER_PROMPTS = {"utter_ask_letter_details", "utter_letter_not_understood"}
-
+# What each question expects and offers (the main menu, the language menu, the call-back question, the quick
+# questions, "reply N for more", the letter) is in the registry of questions, bot/dialogue/questions.py.
+MAIN_MENU = questions.MAIN_MENU
+LETTER_PROMPTS = frozenset(questions.expecting(Expects.LETTER))
 # "Reply N for more" prompts after an answer; numbers not listed here keep their main-menu meaning.
-FOLLOW_UP_MENUS: dict[str, dict[int, str]] = {
-    "utter_compensation_more": {1: "comp_papers", 2: "comp_where", 3: "comp_status", 4: "comp_other"},
-    "utter_school_more": {1: "school_refused", 2: "school_letter", 3: "school_over14"},
-    "utter_case_more": {1: "case_rights", 2: "case_followup"},
+FOLLOW_UP_MENUS: dict[str, dict[int, Choice]] = {
+    prompt: dict(question.options) for prompt, question in QUESTIONS.items() if question.main_menu_numbers  # type: ignore[misc]
 }
-
-# Quick questions that tailor an answer: prompt -> (slot, menu choice when answered, numbered options).
-QUICK_QUESTIONS: dict[str, tuple[str, str, dict[int, str]]] = {
-    "utter_ask_rescue_place": ("rescue_place", "place_answered", {1: "outside_bihar", 2: "in_bihar", 3: "no_rescue"}),
-    "utter_ask_child_age": ("child_age", "age_answered", {1: "under_14", 2: "14_17", 3: "18_plus"}),
-}
+# Quick questions that tailor an answer: the prompt, and what it expects (an age, a place).
+QUICK_QUESTIONS: dict[str, Question] = {
+    **questions.expecting(Expects.PLACE), **questions.expecting(Expects.AGE)}
 
 # Intents that mean "this is (probably) an answer to your question", as opposed to a new request.
 ANSWER_LIKE_INTENTS = {"choose_option", "inform", "affirm", "deny", "nlu_fallback", "out_of_scope"}
@@ -62,7 +50,7 @@ _BIHAR_WORDS = lexicon.words("menu_in_bihar")
 class Reading:
     """The meaning of one message as a reply: `menu_choice` and any slot the answer fills."""
 
-    menu_choice: str | None = None
+    menu_choice: Choice | None = None
     slots: dict[str, str | None] = field(default_factory=dict)
 
 
@@ -105,14 +93,15 @@ def read_rescue_place(text: str) -> str | None:
 
 
 def _read_quick_answer(text: str, intent: str | None, prompt: str) -> Reading | None:
-    slot, answered, options = QUICK_QUESTIONS[prompt]
+    question = QUICK_QUESTIONS[prompt]
+    assert question.slot is not None and question.answered is not None
     number = parse_option_number(text)
-    value = options.get(number) if number is not None else None
+    value = question.options.get(number) if number is not None else None
     if value is None:
-        value = read_age_group(text) if slot == "child_age" else read_rescue_place(text)
+        value = read_age_group(text) if Expects.AGE in question.expects else read_rescue_place(text)
     if value is not None or intent in ANSWER_LIKE_INTENTS:
         # An unreadable answer still moves on: the answer then covers every case instead of asking forever.
-        return Reading(answered, {slot: value})
+        return Reading(question.answered, {question.slot: value})
     return None
 
 
@@ -123,16 +112,18 @@ def read_reply(text: str, intent: str | None, last_prompt: str | None) -> Readin
     number = parse_option_number(text)
     if last_prompt == LANGUAGE_PROMPT:
         if language_from_menu_choice(text) or requested_language(text):
-            return Reading("language_set")
-        return Reading("invalid_language" if number is not None else None)
+            return Reading(Choice.LANGUAGE_SET)
+        return Reading(QUESTIONS[LANGUAGE_PROMPT].unclear if number is not None else None)
     if intent == "change_language":
-        return Reading("language_set" if requested_language(text) else "language")
+        return Reading(Choice.LANGUAGE_SET if requested_language(text) else Choice.LANGUAGE)
     if last_prompt == CONSENT_PROMPT:
-        if intent == "affirm" or number == 1:
-            return Reading("consent_yes")
-        if intent == "deny" or number == 2:
-            return Reading("consent_no")
-        return Reading("invalid_consent" if number is not None else None)
+        consent = QUESTIONS[CONSENT_PROMPT]
+        option = consent.options.get(number) if number is not None else None
+        if intent == "affirm" or option == Choice.CONSENT_YES:
+            return Reading(Choice.CONSENT_YES)
+        if intent == "deny" or option == Choice.CONSENT_NO:
+            return Reading(Choice.CONSENT_NO)
+        return Reading(consent.unclear if number is not None else None)
     if last_prompt in QUICK_QUESTIONS:
         reading = _read_quick_answer(text, intent, last_prompt)
         if reading is not None:
@@ -140,15 +131,13 @@ def read_reply(text: str, intent: str | None, last_prompt: str | None) -> Readin
     if last_prompt in LETTER_PROMPTS:
         details = parse_details(text)
         if details or intent in ANSWER_LIKE_INTENTS:
-            return Reading("letter_details" if details else "letter_invalid")
+            letter = QUESTIONS[last_prompt]
+            return Reading(letter.answered if details else letter.unclear)
     if intent == "choose_option":
-        if number is None:
-            return Reading("invalid")
-        follow_up = FOLLOW_UP_MENUS.get(last_prompt or "", {})
-        return Reading(follow_up.get(number) or MAIN_MENU.get(number, "invalid"))
+        return Reading(questions.main_menu_choice(number, last_prompt))
     return Reading()
 
 
-def interpret_reply(text: str, intent: str | None, last_prompt: str | None) -> str | None:
+def interpret_reply(text: str, intent: str | None, last_prompt: str | None) -> Choice | None:
     """Just the `menu_choice` of `read_reply` (kept for callers that need no slots)."""
     return read_reply(text, intent, last_prompt).menu_choice

@@ -42,12 +42,8 @@ from bot.channels.gate import Inbound, Media, admit, language_of, release
 from bot.channels.inbound import InboundTextError, clean_text
 from bot.channels.notices import notice
 from bot.delivery.senders import _telegram_error, telegram_bot
-from bot.followup.conversation import CHECKIN_PROMPTS, PROMPTS
-from bot.followup.family import OFFER_PROMPT
-from bot.language import LANGUAGE_MENU
-from bot.menu import CONSENT_PROMPT, FOLLOW_UP_MENUS, LANGUAGE_PROMPT, MAIN_MENU, QUICK_QUESTIONS
+from bot.dialogue.questions import MAIN_MENU, QUESTIONS
 from bot.reports.acknowledgement import is_registered_ngo
-from bot.reports.intake import CONTACT_CHOICES
 from bot.settings import Settings, get_settings
 from bot.store import contacts
 
@@ -69,27 +65,10 @@ _GROUPS = ("group", "supergroup")
 # --- Menus: which replies get a keyboard of numbers ---------------------------------------------------------------
 
 
-def _menu_options() -> dict[str, tuple[int, ...]]:
-    """Response name -> the option numbers it offers, from the modules that read the answers (so a keyboard never
-    offers a number the assistant would not understand after that question)."""
-    options: dict[str, tuple[int, ...]] = {
-        "utter_menu": tuple(n for n in MAIN_MENU if n != 0),
-        LANGUAGE_PROMPT: tuple(range(1, len(LANGUAGE_MENU) + 1)),
-        CONSENT_PROMPT: (1, 2),  # bot.menu.read_reply: 1 yes, 2 no
-        "utter_ask_report_contact": tuple(CONTACT_CHOICES),
-        "utter_report_contact_invalid": tuple(CONTACT_CHOICES),
-    }
-    for prompt, (_slot, _answered, choices) in QUICK_QUESTIONS.items():
-        options[prompt] = tuple(choices)
-    for prompt, choices in FOLLOW_UP_MENUS.items():
-        options[prompt] = tuple(choices)
-    for prompt in CHECKIN_PROMPTS:  # bot.followup.conversation.read_yes_no: 1 yes, 2 no; 0 "nothing" for the last
-        options[prompt] = (0,) if prompt == PROMPTS["need"] else (1, 2)
-    options[OFFER_PROMPT] = (1, 2)  # bot.followup.family: 1 yes, check on us; 2 no
-    return options
-
-
-MENU_OPTIONS = _menu_options()
+# Response name -> the option numbers it offers, from the registry of questions that the readers use too (so a
+# keyboard never offers a number the assistant would not understand after that question).
+MENU_OPTIONS: dict[str, tuple[int, ...]] = {prompt: question.keyboard for prompt, question in QUESTIONS.items()
+                                            if question.keyboard}
 _LONE_DIGIT = re.compile(r"(?<!\d)\d(?!\d)")
 
 
@@ -97,9 +76,10 @@ def menu_numbers(utter_action: str | None, text: str) -> list[str]:
     """The keyboard for one reply: its option numbers, or [] when it is not a numbered menu.
 
     A follow-up menu ("Reply 1 ..., 2 ..., 5 for a call back, 0 for the menu") also offers the main-menu numbers its
-    text mentions: those keep their main-menu meaning after it (bot.menu.FOLLOW_UP_MENUS)."""
+    text mentions: those keep their main-menu meaning after it (`Question.main_menu_numbers`)."""
     numbers = list(MENU_OPTIONS.get(utter_action or "", ()))
-    if utter_action in FOLLOW_UP_MENUS:
+    question = QUESTIONS.get(utter_action or "")
+    if question is not None and question.main_menu_numbers:
         for match in _LONE_DIGIT.finditer(text):
             number = int(match.group())
             if number in MAIN_MENU and number not in numbers:

@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 
 from bot.clock import Clock, SystemClock
 from bot.crypto import decrypt, encrypt
+from bot.dialogue.questions import CHECKIN_QUESTIONS, NOTHING, YES, YES_NO_OPTIONS, checkin_prompt
+from bot.dialogue.questions import QUESTIONS as ALL_QUESTIONS
 from bot.followup.alerts import raise_alert
 from bot.followup.cases import case_for_contact, family_address
 from bot.followup.schedule import today_in_india
@@ -23,9 +25,12 @@ from bot.store.models import CheckIn, FollowupCase
 from bot.text import lexicon
 from bot.text.tokens import words as _tokens
 
-QUESTIONS = ("home", "school", "money", "agent", "need")
-PROMPTS = {question: f"utter_checkin_{question}" for question in QUESTIONS}
+QUESTIONS = CHECKIN_QUESTIONS  # in the order they are asked; the prompts and their numbers are in the registry
+PROMPTS = {question: checkin_prompt(question) for question in QUESTIONS}
 CHECKIN_PROMPTS = frozenset(PROMPTS.values())
+_YES_NO_DIGITS = {str(number): meaning == YES for number, meaning in YES_NO_OPTIONS.items()}  # "1" yes, "2" no
+_NOTHING_DIGITS = {str(number) for number, meaning in ALL_QUESTIONS[PROMPTS["need"]].options.items()
+                   if meaning == NOTHING}  # "0": nothing needed
 EXTERNAL_INTENT = "EXTERNAL_checkin"
 
 _YES = lexicon.words("checkin_yes")
@@ -57,8 +62,8 @@ class CheckinTurn:
 def read_yes_no(text: str, intent: str | None = None) -> bool | None:
     """True for yes ("1", "haan", "हाँ", "ji"), False for no ("2", "nahi", "नइखे"), None when unclear."""
     tokens = _tokens(text)
-    if len(tokens) == 1 and tokens[0] in ("1", "2"):
-        return tokens[0] == "1"
+    if len(tokens) == 1 and tokens[0] in _YES_NO_DIGITS:
+        return _YES_NO_DIGITS[tokens[0]]
     words = set(tokens)
     no, yes = bool(words & _NO), bool(words & _YES)
     if no:
@@ -92,10 +97,10 @@ def read_many(text: str, questions: tuple[str, ...]) -> list[bool | str] | None:
         return None
     values: list[bool | str] = []
     for token, question in zip(tokens, questions[: len(tokens)], strict=True):
-        if question == "need" and token == "0":
+        if question == "need" and token in _NOTHING_DIGITS:
             values.append("")
-        elif question != "need" and token in ("1", "2"):
-            values.append(token == "1")
+        elif question != "need" and token in _YES_NO_DIGITS:
+            values.append(_YES_NO_DIGITS[token])
         else:
             return None
     return values

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.clock import Clock, SystemClock, as_utc
+from bot.dialogue.choices import Choice
+from bot.dialogue.questions import OFFER_PROMPT, QUESTIONS, Expects, expecting
 from bot.followup.alerts import raise_alert
 from bot.followup.cases import (
     Enrolment,
@@ -139,10 +141,9 @@ _STATUS_FILLER = lexicon.words("status_fillers")
 _YES_NO_INTENTS = {"choose_option", "inform", "affirm", "deny", "nlu_fallback", "out_of_scope", "request_followup"}
 _NEVER_AN_ANSWER = {"report_emergency", "opt_out", "change_language", "request_human", "show_menu"}
 
-OFFER_PROMPT = "utter_followup_offer"
-# After "which district?" an answer that names none is asked once more, then given up on.
-DISTRICT_PROMPTS = {"utter_followup_ask_district": "followup_district_retry",
-                    "utter_followup_district_not_found": "followup_no_district"}
+# After "which district?" an answer that names none is asked once more, then given up on (the registry's `unclear`).
+DISTRICT_PROMPTS = {prompt: question.unclear for prompt, question in expecting(Expects.DISTRICT).items()}
+_OFFER_DIGITS = {str(number): meaning for number, meaning in QUESTIONS[OFFER_PROMPT].options.items()}  # 1 yes, 2 no
 
 
 def looks_like_restart(text: str) -> bool:
@@ -167,7 +168,7 @@ def district_in(text: str) -> str | None:
     return None if district in (None, UNKNOWN) else district
 
 
-def read_enrolment_reply(text: str, intent: str | None, last_prompt: str | None) -> str | None:
+def read_enrolment_reply(text: str, intent: str | None, last_prompt: str | None) -> Choice | None:
     """The meaning (a `menu_choice`) of a reply to the self-enrolment questions, or None when it is not one (then the
     message is read as usual: a number other than 1/2 keeps its main-menu meaning, a question gets its answer)."""
     if intent in _NEVER_AN_ANSWER:
@@ -176,16 +177,17 @@ def read_enrolment_reply(text: str, intent: str | None, last_prompt: str | None)
         if intent not in _YES_NO_INTENTS:
             return None
         yes = True if intent == "affirm" else False if intent == "deny" else read_yes_no(text, intent)
-        if _tokens(text) in (["1"], ["2"]):
-            yes = _tokens(text) == ["1"]
+        tokens = _tokens(text)
+        if len(tokens) == 1 and tokens[0] in _OFFER_DIGITS:
+            yes = _OFFER_DIGITS[tokens[0]] == Choice.FOLLOWUP_YES
         if yes is None:
             return None
         if not yes:
-            return "followup_no"
-        return "followup_district" if district_in(text) else "followup_yes"
+            return Choice.FOLLOWUP_NO
+        return QUESTIONS[OFFER_PROMPT].answered if district_in(text) else Choice.FOLLOWUP_YES
     if last_prompt in DISTRICT_PROMPTS:
         if district_in(text):
-            return "followup_district"
+            return QUESTIONS[last_prompt].answered
         tokens = _tokens(text)
         if len(tokens) == 1 and tokens[0].isdecimal():
             return None  # 0 for the menu, 5 for a person

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.dialogue.choices import Choice
 from bot.menu import parse_option_number
 from bot.reports import drafts
 from bot.reports.intake import UNKNOWN, Intake, read_intake
@@ -57,7 +58,7 @@ class ReportTurn:
     """Slot events for this message. `reject`: set no form slot, so the form hands the message to the rules."""
 
     slots: dict[str, Any] = field(default_factory=dict)
-    menu_choice: str | None = None
+    menu_choice: Choice | None = None
     reject: bool = False
 
 
@@ -160,11 +161,11 @@ def continue_report(text: str, intent: str | None, confidence: float, asked: str
     free_text = asked in ("place", "what", "children", "destination", "transport", "agent")
     if parse_option_number(text) == 0:  # "0 always brings the menu back", in a report too
         drafts.save_draft(channel, sender, kind, fields)
-        return ReportTurn(menu_choice="report_leave", reject=True)
+        return ReportTurn(menu_choice=Choice.REPORT_LEAVE, reject=True)
     intake = read_intake(text, asked, kind)
     if intake.stop:
         drafts.save_draft(channel, sender, kind, fields)
-        return ReportTurn({slot: STOPPED for slot in REPORT_SLOTS.values()}, menu_choice="report_stop")
+        return ReportTurn({slot: STOPPED for slot in REPORT_SLOTS.values()}, menu_choice=Choice.REPORT_STOP)
     if intent == "report_emergency" and not (kind == "emergency" and free_text):
         # Numbers first (a rule), then the form resumes as an urgent report with what this message said.
         _merge(fields, intake, asked)
@@ -176,7 +177,7 @@ def continue_report(text: str, intent: str | None, confidence: float, asked: str
         return ReportTurn(reject=True)  # the rules switch the language and resume the form
     if intent in SWITCH_INTENTS and leaving:
         drafts.save_draft(channel, sender, kind, fields)
-        return ReportTurn(menu_choice="report_leave", reject=True)
+        return ReportTurn(menu_choice=Choice.REPORT_LEAVE, reject=True)
     filled = _merge(fields, intake, asked)
     slots = _slot_events(kind, filled, include_not_needed=False)
     asked_slot = REPORT_SLOTS.get(asked or "")
