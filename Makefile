@@ -24,7 +24,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 help:
 	@echo "make run     start the helpline (Rasa + actions, SQLite, localhost only)"
 	@echo "make shell   chat with the running helpline"
-	@echo "make test    ruff, rasa data validate, pytest, rasa test"
+	@echo "make test    ruff, mypy, import contracts, rasa data validate, pytest, rasa test"
 	@echo "make domain  write domain.yml's responses from the reply catalogue (bot/data/replies)"
 	@echo "make eval    intent F1 per language on a held-out split, and district accuracy"
 	@echo "make bench   per-message timings (medians), model memory, report delivery latency, messages/s"
@@ -65,8 +65,11 @@ run: $(MODEL)
 shell: $(STAMP)
 	$(BIN)/python -m bot.chat
 
+# ruff; mypy over bot/ ([tool.mypy]); the import contracts ([tool.importlinter]: layers, no cycles).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 validate: $(STAMP)
 	$(BIN)/python scripts/validate.py

@@ -12,7 +12,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.answers import CASE_TOPICS, answer_texts, topic_for
 from bot.cases import find_case
 from bot.dialogue.choices import Choice, slot_value
-from bot.dialogue.readers import ANSWER_SLOTS, Message, read_message
 from bot.followup.conversation import prompt_checkin
 from bot.followup.family import (
     EnrolmentError,
@@ -23,6 +22,7 @@ from bot.followup.family import (
     stop_checkins,
 )
 from bot.letters import letter_messages, parse_details
+from bot.message_readers import ANSWER_SLOTS, Message, read_message
 from bot.reports.conversation import REPORT_SLOTS, slots_from_draft
 from bot.reports.dialogue import Reply, district_for_reply, finish_report, leave_report, status_reply
 from bot.reports.drafts import load_draft
@@ -66,7 +66,7 @@ def input_channel(tracker: Tracker) -> str | None:
 
 
 def message_of(tracker: Tracker) -> Message:
-    """What the readers (bot/dialogue/readers.py) need to know of the latest user message."""
+    """What the readers (bot/message_readers.py) need to know of the latest user message."""
     text, intent = latest_text_and_intent(tracker)
     return Message(
         text=text, intent=intent, confidence=intent_confidence(tracker), prompt=last_prompt(tracker),
@@ -97,7 +97,7 @@ class ActionReadMessage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        # bot.dialogue.readers.READERS in order: the first that recognises the message says which slots to set.
+        # bot.message_readers.READERS in order: the first that recognises the message says which slots to set.
         return [SlotSet(name, slot_value(value)) for name, value in read_message(message_of(tracker))]
 
 

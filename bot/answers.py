@@ -14,7 +14,7 @@ from bot.dialogue.choices import Choice
 from bot.facts import facts_for
 from bot.replies import text
 
-TOPIC_BY_CHOICE: dict[Choice, str] = {
+TOPIC_BY_CHOICE: dict[str, str] = {  # Choice is a str enum: its members are these keys
     Choice.AGE_ANSWERED: "compensation",
     Choice.COMP_PAPERS: "compensation_papers",
     Choice.COMP_WHERE: "compensation_where",

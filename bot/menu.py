@@ -29,8 +29,8 @@ from bot.text.tokens import words as _tokens
 MAIN_MENU = questions.MAIN_MENU
 LETTER_PROMPTS = frozenset(questions.expecting(Expects.LETTER))
 # "Reply N for more" prompts after an answer; numbers not listed here keep their main-menu meaning.
-FOLLOW_UP_MENUS: dict[str, dict[int, Choice]] = {
-    prompt: dict(question.options) for prompt, question in QUESTIONS.items() if question.main_menu_numbers  # type: ignore[misc]
+FOLLOW_UP_MENUS: dict[str, dict[int, Choice | str]] = {
+    prompt: dict(question.options) for prompt, question in QUESTIONS.items() if question.main_menu_numbers
 }
 # Quick questions that tailor an answer: the prompt, and what it expects (an age, a place).
 QUICK_QUESTIONS: dict[str, Question] = {

@@ -13,8 +13,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionReadMessage
+from bot import message_readers as readers
 from bot.channels.telegram import MENU_OPTIONS, menu_numbers
-from bot.dialogue import readers
 from bot.dialogue.choices import Choice, slot_value
 from bot.dialogue.questions import CHECKIN_PROMPTS, MAIN_MENU, OFFER_PROMPT, QUESTIONS, YES, YES_NO_OPTIONS, Expects
 from bot.followup.conversation import PROMPTS, CheckinTurn, read_many, read_yes_no

@@ -11,7 +11,7 @@ from enum import Enum
 
 
 class Choice(str, Enum):
-    """The meaning of a message as a reply, set by action_read_message (bot/dialogue/readers.py)."""
+    """The meaning of a message as a reply, set by action_read_message (bot/message_readers.py)."""
 
     # The main menu (utter_menu); "0" always brings the menu back.
     MENU = "menu"

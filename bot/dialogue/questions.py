@@ -3,7 +3,7 @@
 A short reply ("1", "haan", "Jaipur") only means something after the question the assistant asked last (the name of
 its last response, `last_prompt`). `QUESTIONS` says, for every such question, what kinds of answer it expects and what
 each offered number means. The readers (bot/menu.py, bot/followup/conversation.py, bot/followup/family.py,
-bot/dialogue/readers.py), the Telegram keyboards (bot/channels/telegram.py) and scripts/validate.py all read it, so a
+bot/message_readers.py), the Telegram keyboards (bot/channels/telegram.py) and scripts/validate.py all read it, so a
 keyboard never offers a number that is not understood after its question, and every meaning has a rule.
 """
 
@@ -16,7 +16,9 @@ from types import MappingProxyType
 
 from bot.dialogue.choices import Choice
 from bot.language import LANGUAGE_MENU
-from bot.reports.intake.model import CONTACT_CHOICES
+
+# The report form's consent question: may the NGO call back? (read by the form's contact reader too)
+CONTACT_CHOICES = {1: "share", 2: "callback", 3: "anonymous"}
 
 
 class Expects(str, Enum):

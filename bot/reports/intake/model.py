@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.dialogue.questions import CONTACT_CHOICES  # noqa: F401  (the consent options belong to the question)
+
 FIELDS = ("district", "place", "what", "children", "destination", "transport", "agent", "contact")
 UNKNOWN = "unknown"  # the person said they do not know / skip
 KINDS = ("recruitment", "missing", "emergency")
-CONTACT_CHOICES = {1: "share", 2: "callback", 3: "anonymous"}
 MAX_ANSWER_CHARS = 500
 FREE_TEXT_FIELDS = ("place", "what", "transport", "agent")  # plus "children" -> children_text
 MAX_COUNT = 99  # "100"/"112" are police numbers, not a number of children

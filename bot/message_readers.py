@@ -80,12 +80,12 @@ class Turn:
         return read_reply(m.text, m.intent, m.prompt)
 
     @cached_property
-    def _language(self) -> tuple[str, bool]:
+    def _language(self) -> tuple[str | None, bool]:
         m = self.message
         return next_language(m.text, m.language, m.language_locked, m.prompt, m.first_message)
 
     @property
-    def language(self) -> str:
+    def language(self) -> str | None:
         """The language to reply in from now on."""
         return self._language[0]
 
