@@ -26,7 +26,7 @@ help:
 	@echo "make shell   chat with the running helpline"
 	@echo "make test    ruff, mypy, import contracts, rasa data validate, pytest, rasa test"
 	@echo "make domain  write domain.yml's responses from the reply catalogue (bot/data/replies)"
-	@echo "make eval    intent F1 per language on a held-out split, and district accuracy"
+	@echo "make eval    intent F1 per language and intent, K-fold (EVAL_ARGS=\"--quick\" or \"--folds 5\"), district accuracy"
 	@echo "make bench   per-message timings (medians), model memory, report delivery latency, messages/s"
 
 $(BIN)/python:
@@ -85,7 +85,7 @@ story-test: $(MODEL)
 test: lint validate pytest story-test
 
 eval: $(STAMP)
-	$(BIN)/python scripts/eval.py
+	$(BIN)/python scripts/eval.py $(EVAL_ARGS)
 
 bench: $(MODEL)
 	$(BIN)/python scripts/bench.py
