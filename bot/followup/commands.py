@@ -38,6 +38,7 @@ from bot.replies import text as reply_text
 from bot.reports.access import district_scope
 from bot.reports.codes import is_valid
 from bot.reports.outbox import audit
+from bot.store.db import row_matches
 from bot.store.models import FollowupCase, Ngo, Report
 from bot.text.normalise import ascii_digits
 from bot.text.tokens import command_words as _tokens
@@ -272,11 +273,7 @@ def cases_scope_filter(ngo: Ngo) -> ColumnElement[bool]:
 
 def may_change(session: Session, ngo: Ngo, case: FollowupCase) -> bool:
     """May `ngo` change (or read the status of) `case`? The same question as `cases_scope_filter`, for one case."""
-    if not ngo.active:
-        return False
-    return session.execute(
-        select(FollowupCase.id).where(FollowupCase.id == case.id, cases_scope_filter(ngo)).limit(1)
-    ).first() is not None
+    return ngo.active and row_matches(session, FollowupCase, case.id, cases_scope_filter(ngo))
 
 
 def handle_followup_command(session: Session, ngo: Ngo, channel: str, text: str, now: datetime

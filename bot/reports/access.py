@@ -36,6 +36,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from bot.gazetteer import load_gazetteer
 from bot.reports.directory import UNKNOWN_DISTRICT
+from bot.store.db import row_matches
 from bot.store.models import Delivery, Ngo, Report, RouteStep
 
 
@@ -86,8 +87,4 @@ def reports_scope_filter(ngo: Ngo) -> ColumnElement[bool]:
 
 def may_act_on_report(session: Session, ngo: Ngo, report: Report) -> bool:
     """May `ngo` acknowledge, close (or see) `report`? The same question as `reports_scope_filter`, for one report."""
-    if not ngo.active:
-        return False
-    return session.execute(
-        select(Report.id).where(Report.id == report.id, reports_scope_filter(ngo)).limit(1)
-    ).first() is not None
+    return ngo.active and row_matches(session, Report, report.id, reports_scope_filter(ngo))

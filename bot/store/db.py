@@ -10,14 +10,15 @@ import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.settings import get_settings
 
@@ -86,3 +87,9 @@ def session_scope() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def row_matches(session: Session, model: Any, row_id: int, clause: ColumnElement[bool]) -> bool:
+    """Does row `row_id` of `model` satisfy `clause`? One indexed query: lets a rule written once as a SQL clause (for
+    lists) also answer for a single row, so the two can never disagree."""
+    return session.execute(select(model.id).where(model.id == row_id, clause).limit(1)).first() is not None
