@@ -35,6 +35,7 @@ $(BIN)/python:
 
 # Reinstalls only when the lock or the project metadata changed.
 $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	@echo ">> Installing the pinned packages into .venv (first time: about 4 minutes; nothing is wrong if it is quiet)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.0"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -53,6 +54,7 @@ domain: $(STAMP)
 
 # Trains only when the model is missing or older than its inputs.
 $(MODEL): $(TRAINING_INPUTS) | $(STAMP)
+	@echo ">> Training the model (about 5 minutes on 2 cores; started $$(date +%H:%M), done about $$(date -d '+5 min' +%H:%M))"
 	$(BIN)/rasa train --fixed-model-name helpline --out models --quiet
 	touch $@
 
