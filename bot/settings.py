@@ -170,13 +170,8 @@ def _token(name: str, environment: str, var_dir: Path, filename: str) -> str:
                              "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
 
 
-def load_settings() -> Settings:
-    """Read the environment now (tests call this after changing variables)."""
-    environment = _env_or("HELPLINE_ENV", "development")
-    if environment not in ("development", "production"):
-        raise ConfigurationError("HELPLINE_ENV must be 'development' or 'production'")
-    var_dir = Path(_env_or("HELPLINE_VAR_DIR", str(PROJECT_ROOT / "var")))
-    database_url = _env_or("HELPLINE_DATABASE_URL", f"sqlite:///{var_dir / 'helpline.db'}")
+def _secret_keys(environment: str, var_dir: Path) -> tuple[str, ...]:
+    """HELPLINE_SECRET_KEYS, each checked to be a Fernet key; in development a generated one kept in var/."""
     raw_keys = _env("HELPLINE_SECRET_KEYS")
     if raw_keys:
         keys = tuple(k.strip() for k in raw_keys.split(",") if k.strip())
@@ -192,6 +187,17 @@ def load_settings() -> Settings:
             Fernet(key.encode())
     except ValueError as exc:
         raise ConfigurationError("HELPLINE_SECRET_KEYS holds a key that is not a valid Fernet key") from exc
+    return keys
+
+
+def load_settings() -> Settings:
+    """Read the environment now (tests call this after changing variables)."""
+    environment = _env_or("HELPLINE_ENV", "development")
+    if environment not in ("development", "production"):
+        raise ConfigurationError("HELPLINE_ENV must be 'development' or 'production'")
+    var_dir = Path(_env_or("HELPLINE_VAR_DIR", str(PROJECT_ROOT / "var")))
+    database_url = _env_or("HELPLINE_DATABASE_URL", f"sqlite:///{var_dir / 'helpline.db'}")
+    keys = _secret_keys(environment, var_dir)
     max_chars = int(_env_or("HELPLINE_MAX_MESSAGE_CHARS", "4000"))
     translator = _choice("HELPLINE_TRANSLATOR", "google", ("google", "off"))
     return Settings(

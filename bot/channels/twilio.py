@@ -427,57 +427,63 @@ class TwilioInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            try:
-                form = await self._checked_form(request, "message")
-                message = self._inbound(form)
-            except Refused as error:
-                if error.status == 403 or error.reason == "bad_field":  # the detail names fields, never values
-                    logger.warning("twilio webhook refused: %s", error.detail)
-                return _refusal(error)
-            try:
-                decision: Decision = await in_executor(admit, message)
-            except Exception as error:  # the store is down: say so, Twilio shows it in its debugger
-                logger.error("twilio message not admitted: %s", type(error).__name__)
-                return response.json({"error": "unavailable", "detail": "try again later"}, status=503)
-            logger.info("twilio %s message: %s", message.channel, decision.action)
-            output = TwilioOutput(self.sender, message.channel, message.address, self._reply_from(form))
-            if decision.action == "dialogue":
-                try:
-                    await on_new_message(UserMessage(
-                        decision.text, output, decision.conversation_id, input_channel=self.name(),
-                        metadata=decision.metadata,
-                    ))
-                except Exception as error:  # logged by type only: Rasa's messages may quote the user's text
-                    logger.error("twilio message not handled by the dialogue: %s", type(error).__name__)
-                    await in_executor(release, message)  # Twilio's retry will be processed, not dropped
-                    await output.send_text_message(decision.conversation_id or "", notice("error", None))
-                    return response.json({"error": "internal", "detail": "the message was not handled"}, status=500)
-            else:
-                for reply in decision.replies:
-                    await output.send_text_message(decision.conversation_id or "", reply)
-            return response.text(EMPTY_TWIML, content_type="text/xml")
+            return await self._receive(request, on_new_message)
 
         @webhook.route("/status", methods=["POST"])  # TWILIO_STATUS_PATH: the senders' status_callback
         async def status(request: Request) -> HTTPResponse:
-            try:
-                form = await self._checked_form(request, "status")
-            except Refused as error:
-                if error.status == 403 or error.reason == "bad_field":  # the detail names fields, never values
-                    logger.warning("twilio status callback refused: %s", error.detail)
-                return _refusal(error)
-            sid, state = form.one("MessageSid") or "", form.one("MessageStatus") or ""  # shapes checked
-            error_code = form.one("ErrorCode") or None
-            party = form.one("To") or form.one("From") or ""
-            channel = "whatsapp" if party.startswith("whatsapp:") else "sms"
-            try:
-                await in_executor(record_status, sid, channel, state, error_code)
-                if state in FAILED_STATUSES:
-                    requeued = await in_executor(provider_failed, sid)
-                    if requeued:
-                        logger.info("twilio reported a forward %s: the NGO's next contact is queued", state)
-            except Exception as error:
-                logger.error("twilio status not recorded: %s", type(error).__name__)
-                return response.json({"error": "unavailable", "detail": "try again later"}, status=503)
-            return response.text(EMPTY_TWIML, content_type="text/xml")
+            return await self._status(request)
 
         return webhook
+
+    async def _receive(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        try:
+            form = await self._checked_form(request, "message")
+            message = self._inbound(form)
+        except Refused as error:
+            if error.status == 403 or error.reason == "bad_field":  # the detail names fields, never values
+                logger.warning("twilio webhook refused: %s", error.detail)
+            return _refusal(error)
+        try:
+            decision: Decision = await in_executor(admit, message)
+        except Exception as error:  # the store is down: say so, Twilio shows it in its debugger
+            logger.error("twilio message not admitted: %s", type(error).__name__)
+            return response.json({"error": "unavailable", "detail": "try again later"}, status=503)
+        logger.info("twilio %s message: %s", message.channel, decision.action)
+        output = TwilioOutput(self.sender, message.channel, message.address, self._reply_from(form))
+        if decision.action == "dialogue":
+            try:
+                await on_new_message(UserMessage(
+                    decision.text, output, decision.conversation_id, input_channel=self.name(),
+                    metadata=decision.metadata,
+                ))
+            except Exception as error:  # logged by type only: Rasa's messages may quote the user's text
+                logger.error("twilio message not handled by the dialogue: %s", type(error).__name__)
+                await in_executor(release, message)  # Twilio's retry will be processed, not dropped
+                await output.send_text_message(decision.conversation_id or "", notice("error", None))
+                return response.json({"error": "internal", "detail": "the message was not handled"}, status=500)
+        else:
+            for reply in decision.replies:
+                await output.send_text_message(decision.conversation_id or "", reply)
+        return response.text(EMPTY_TWIML, content_type="text/xml")
+
+    async def _status(self, request: Request) -> HTTPResponse:
+        try:
+            form = await self._checked_form(request, "status")
+        except Refused as error:
+            if error.status == 403 or error.reason == "bad_field":  # the detail names fields, never values
+                logger.warning("twilio status callback refused: %s", error.detail)
+            return _refusal(error)
+        sid, state = form.one("MessageSid") or "", form.one("MessageStatus") or ""  # shapes checked
+        error_code = form.one("ErrorCode") or None
+        party = form.one("To") or form.one("From") or ""
+        channel = "whatsapp" if party.startswith("whatsapp:") else "sms"
+        try:
+            await in_executor(record_status, sid, channel, state, error_code)
+            if state in FAILED_STATUSES:
+                requeued = await in_executor(provider_failed, sid)
+                if requeued:
+                    logger.info("twilio reported a forward %s: the NGO's next contact is queued", state)
+        except Exception as error:
+            logger.error("twilio status not recorded: %s", type(error).__name__)
+            return response.json({"error": "unavailable", "detail": "try again later"}, status=503)
+        return response.text(EMPTY_TWIML, content_type="text/xml")

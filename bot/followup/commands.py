@@ -154,9 +154,9 @@ def _looks_like_date(token: str) -> bool:
     return bool(_DATE.match(token) or _ISO_DATE.match(token) or _SHORT_YEAR.match(token))
 
 
-def parse_enrol(text: str, today: date) -> EnrolCommand:
-    """Read an ENROL message (the words may come in any order after the phone number). Raises CommandProblem."""
-    tokens = _tokens(text)[1:]
+def _enrol_words(tokens: list[str]) -> tuple[str | None, date | None, int | None, str, str, list[str]]:
+    """ENROL's words read: phone number (as written), return date, age, language, channel and the other words (the
+    district); `parse_enrol` checks them. Raises CommandProblem for a word it cannot place."""
     phone: str | None = None
     returned: date | None = None
     age: int | None = None
@@ -197,6 +197,12 @@ def parse_enrol(text: str, today: date) -> EnrolCommand:
         else:
             rest.append(token)
         i += 1
+    return phone, returned, age, language, channel, rest
+
+
+def parse_enrol(text: str, today: date) -> EnrolCommand:
+    """Read an ENROL message (the words may come in any order after the phone number). Raises CommandProblem."""
+    phone, returned, age, language, channel, rest = _enrol_words(_tokens(text)[1:])
     if phone is None:
         raise CommandProblem("no_phone")
     try:

@@ -7,8 +7,6 @@ own machine with the key); lists and the CSV carry no names, phone numbers or fr
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +15,7 @@ from sqlalchemy import select
 
 from bot.clock import Clock, SystemClock, as_utc
 from bot.crypto import decrypt
+from bot.csv_export import csv_text
 from bot.followup.cases import (
     Enrolment,
     EnrolmentError,
@@ -283,18 +282,17 @@ CSV_COLUMNS = ("reference", "district", "state", "status", "ngo", "returned_on",
 
 def export_csv(rows: list[CaseRow]) -> str:
     """The coordinators' spreadsheet: one line per case; stages, dates and counts, no names or phone numbers."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        stages = dict(row.claims)
-        writer.writerow([
-            row.reference, row.district, row.state, row.status, row.ngo, row.returned_on.isoformat(),
-            row.enrolled_on.isoformat(), row.school_stage, _iso(row.school_updated_on),
-            *(stages.get(scheme, "") for scheme in SCHEMES), _iso(row.next_checkin), row.answered, row.overdue,
-            _iso(row.last_answered_on), row.open_alerts,
-        ])
-    return buffer.getvalue()
+    return csv_text(CSV_COLUMNS, (_csv_line(row) for row in rows))
+
+
+def _csv_line(row: CaseRow) -> list[object]:
+    stages = dict(row.claims)
+    return [
+        row.reference, row.district, row.state, row.status, row.ngo, row.returned_on.isoformat(),
+        row.enrolled_on.isoformat(), row.school_stage, _iso(row.school_updated_on),
+        *(stages.get(scheme, "") for scheme in SCHEMES), _iso(row.next_checkin), row.answered, row.overdue,
+        _iso(row.last_answered_on), row.open_alerts,
+    ]
 
 
 def _iso(day: date | None) -> str:

@@ -15,10 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import ENTITY_ATTRIBUTE_CONFIDENCE_TYPE
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
@@ -33,13 +30,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.gazetteer import Gazetteer, load_gazetteer
+from bot.nlu.component import UntrainedComponent
 
 DISTRICT_ENTITY = "district"
 STATE_ENTITY = "state"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class DistrictExtractor(GraphComponent, EntityExtractorMixin):
+class DistrictExtractor(UntrainedComponent, EntityExtractorMixin):
     """Adds ``district`` and ``state`` entities found by the district gazetteer."""
 
     @staticmethod
@@ -61,29 +59,6 @@ class DistrictExtractor(GraphComponent, EntityExtractorMixin):
         """Keeps the (cached) gazetteer so the YAML is read once per process."""
         self._config = {**self.get_default_config(), **config}
         self._gazetteer = gazetteer or load_gazetteer(self._config["gazetteer_path"])
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> DistrictExtractor:
-        """Creates the component; there is nothing to train or persist."""
-        return cls(config)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> DistrictExtractor:
-        """Same as ``create``: the gazetteer ships with the code, not in the model."""
-        return cls.create(config, model_storage, resource, execution_context)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Leaves training data untouched.

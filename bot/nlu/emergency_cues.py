@@ -13,14 +13,12 @@ import re
 import unicodedata
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.component import UntrainedComponent
 from bot.nlu.intent_override import set_certain_intent
 
 EMERGENCY_INTENT = "report_emergency"
@@ -58,22 +56,12 @@ def has_emergency_cue(text: str) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class EmergencyCueClassifier(GraphComponent, IntentClassifier):
+class EmergencyCueClassifier(UntrainedComponent, IntentClassifier):
     """Sets `report_emergency` with full confidence for messages with a strong emergency cue."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> EmergencyCueClassifier:
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
     TEXT,
@@ -20,13 +17,14 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.menu import parse_option_number
+from bot.nlu.component import UntrainedComponent
 from bot.nlu.intent_override import set_certain_intent
 
 OPTION_INTENT = "choose_option"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class OptionNumberClassifier(GraphComponent, IntentClassifier):
+class OptionNumberClassifier(UntrainedComponent, IntentClassifier):
     """Sets `choose_option` for messages that are only a menu number."""
 
     @staticmethod
@@ -35,16 +33,6 @@ class OptionNumberClassifier(GraphComponent, IntentClassifier):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self.intent = config.get("intent", OPTION_INTENT)
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> OptionNumberClassifier:
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

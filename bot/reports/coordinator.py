@@ -6,8 +6,6 @@ machine with the key; the dialogue and the logs never show a report's text.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.crypto import decrypt
+from bot.csv_export import csv_text
 from bot.reports.service import details_of
 from bot.store.db import session_scope
 from bot.store.models import AuditEvent, Delivery, Ngo, Report
@@ -100,11 +99,9 @@ CSV_COLUMNS = ("code", "created_at", "kind", "urgent", "status", "district", "de
 
 def export_csv(rows: list[ReportRow]) -> str:
     """The coordinators' spreadsheet: one line per report, no free text and no phone numbers."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([row.code, row.created_at.isoformat(timespec="seconds"), row.kind, int(row.urgent),
-                         row.status, row.district, row.destination, row.children, row.escalation_level,
-                         row.acknowledged_by, row.deliveries_sent, row.deliveries_pending])
-    return buffer.getvalue()
+    return csv_text(CSV_COLUMNS, (
+        [row.code, row.created_at.isoformat(timespec="seconds"), row.kind, int(row.urgent), row.status, row.district,
+         row.destination, row.children, row.escalation_level, row.acknowledged_by, row.deliveries_sent,
+         row.deliveries_pending]
+        for row in rows
+    ))
