@@ -166,9 +166,7 @@ class ActionOptOut(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        channel, address = contacts.reach(sender_channel(tracker), tracker.sender_id)
-        contacts.set_opted_out(channel, address, True, tracker.get_slot("language"))
-        stopped = stop_checkins(input_channel(tracker), tracker.sender_id)
+        stopped = stop_checkins(input_channel(tracker), tracker.sender_id, language=tracker.get_slot("language"))
         if stopped.found:
             dispatcher.utter_message(response="utter_checkins_stopped", code=stopped.reference)
         else:
@@ -185,12 +183,10 @@ class ActionRestartCheckins(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        restarted = restart_checkins(input_channel(tracker), tracker.sender_id)
+        restarted = restart_checkins(input_channel(tracker), tracker.sender_id, language=tracker.get_slot("language"))
         if not restarted.found:  # the rule only comes here for an opted-out case; stay safe anyway
             dispatcher.utter_message(response="utter_menu")
             return []
-        channel, address = contacts.reach(sender_channel(tracker), tracker.sender_id)
-        contacts.set_opted_out(channel, address, False, tracker.get_slot("language"))
         dispatcher.utter_message(response="utter_checkins_restarted", code=restarted.reference)
         return [SlotSet("opted_out", False)]
 

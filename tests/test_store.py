@@ -7,17 +7,19 @@ from sqlalchemy import text
 
 from bot.settings import ConfigurationError, load_settings
 from bot.store import contacts
-from bot.store.db import get_engine
+from bot.store.db import get_engine, session_scope
 
 TEST_NUMBER = "whatsapp:+15005550006"  # Twilio's test number, never a real person
 
 
 def test_opt_out_and_back(store_url: str) -> None:
     assert not contacts.is_opted_out("twilio", TEST_NUMBER)
-    contacts.set_opted_out("twilio", TEST_NUMBER, True, "bho")
+    with session_scope() as session:
+        contacts.set_opted_out(session, "twilio", TEST_NUMBER, True, "bho")
     assert contacts.is_opted_out("twilio", TEST_NUMBER)
     assert not contacts.is_opted_out("telegram", TEST_NUMBER)  # the same string on another channel is another person
-    contacts.set_opted_out("twilio", TEST_NUMBER, False)
+    with session_scope() as session:
+        contacts.set_opted_out(session, "twilio", TEST_NUMBER, False)
     assert not contacts.is_opted_out("twilio", TEST_NUMBER)
 
 

@@ -30,6 +30,7 @@ from bot.followup.words import claims_words, followup_words, school_words
 from bot.language import REPLY_LANGUAGES
 from bot.replies import FALLBACK_LANGUAGE
 from bot.reports.outbox import audit
+from bot.store import contacts
 from bot.store.db import session_scope
 from bot.text import lexicon
 from bot.text.tokens import words as _tokens
@@ -71,10 +72,19 @@ class FollowupChange:
     reference: str | None = None
 
 
-def stop_checkins(input_channel: str | None, conversation_id: str, clock: Clock | None = None) -> FollowupChange:
-    """opt_out: no more check-ins, and the district NGO is told (once per day at most, however often it is said)."""
+def _contact_of(input_channel: str | None, conversation_id: str) -> tuple[str, str]:
+    """(channel, address) of the person as the contacts table knows it."""
+    return contacts.reach(input_channel or "unknown", conversation_id)
+
+
+def stop_checkins(input_channel: str | None, conversation_id: str, clock: Clock | None = None, *,
+                  language: str | None = None) -> FollowupChange:
+    """opt_out, recorded once in one transaction: the person is not to be contacted by the helpline's own messages
+    (the contact's opt-out) and, when they have a case, its check-ins stop and the district NGO is told (once per
+    day at most, however often it is said). The case's status "opted_out" is written here only, with the contact's."""
     now = (clock or SystemClock()).now()
     with session_scope() as session:
+        contacts.set_opted_out(session, *_contact_of(input_channel, conversation_id), True, language)
         case = case_for_contact(session, *family_address(input_channel, conversation_id))
         if case is None:
             return FollowupChange(False, False)
@@ -87,13 +97,16 @@ def stop_checkins(input_channel: str | None, conversation_id: str, clock: Clock 
         return FollowupChange(True, True, case.reference)
 
 
-def restart_checkins(input_channel: str | None, conversation_id: str, clock: Clock | None = None) -> FollowupChange:
-    """A family that stopped the check-ins can rejoin: those not yet due are scheduled again."""
+def restart_checkins(input_channel: str | None, conversation_id: str, clock: Clock | None = None, *,
+                     language: str | None = None) -> FollowupChange:
+    """A family that stopped the check-ins can rejoin: those not yet due are scheduled again and the contact may be
+    contacted again, in one transaction. Without a case nothing changes."""
     now = (clock or SystemClock()).now()
     with session_scope() as session:
         case = case_for_contact(session, *family_address(input_channel, conversation_id))
         if case is None:
             return FollowupChange(False, False)
+        contacts.set_opted_out(session, *_contact_of(input_channel, conversation_id), False, language)
         if case.status != "opted_out":
             return FollowupChange(True, False, case.reference)
         case.status, case.opted_out_at = "active", None

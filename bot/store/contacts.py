@@ -34,13 +34,13 @@ def record_callback_request(channel: str, address: str, language: str | None) ->
         return int(request.id)
 
 
-def set_opted_out(channel: str, address: str, opted_out: bool, language: str | None = None) -> None:
-    """Mark a person as not to be contacted (or contactable again)."""
-    with session_scope() as session:
-        contact = _get_or_create(session, channel, address)
-        contact.opted_out = opted_out
-        contact.opted_out_at = utcnow() if opted_out else None
-        contact.language = language or contact.language
+def set_opted_out(session: Session, channel: str, address: str, opted_out: bool, language: str | None = None) -> None:
+    """Mark a person as not to be contacted (or contactable again), in the caller's transaction. Only
+    bot.followup.family's `stop_checkins`/`restart_checkins` call it, so that an opt-out is recorded once."""
+    contact = _get_or_create(session, channel, address)
+    contact.opted_out = opted_out
+    contact.opted_out_at = utcnow() if opted_out else None
+    contact.language = language or contact.language
 
 
 def is_opted_out(channel: str, address: str) -> bool:
