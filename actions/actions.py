@@ -27,6 +27,7 @@ from bot.reports.conversation import REPORT_SLOTS, slots_from_draft
 from bot.reports.dialogue import Reply, district_for_reply, finish_report, leave_report, status_reply
 from bot.reports.drafts import load_draft
 from bot.store import contacts
+from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
@@ -150,8 +151,9 @@ class ActionRecordCallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        channel, address = contacts.reach(sender_channel(tracker), tracker.sender_id)
-        request_id = contacts.record_callback_request(channel, address, tracker.get_slot("language"))
+        with session_scope() as session:
+            channel, address = contacts.reach(session, sender_channel(tracker), tracker.sender_id)
+            request_id = contacts.record_callback_request(session, channel, address, tracker.get_slot("language"))
         logger.info("call-back request %s recorded", request_id)
         return []
 

@@ -26,8 +26,11 @@ def _new_key(_: argparse.Namespace) -> int:
 
 def _callbacks(_: argparse.Namespace) -> int:
     from bot.store.contacts import open_callback_requests
+    from bot.store.db import session_scope
 
-    for row in open_callback_requests():
+    with session_scope() as session:
+        rows = open_callback_requests(session)
+    for row in rows:
         print(f"{row.id}\t{row.created_at:%Y-%m-%d %H:%M}\t{row.channel}\t{row.address}\t{row.language or ''}")
     return 0
 

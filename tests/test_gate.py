@@ -10,6 +10,7 @@ from bot.replies import catalogue, text
 from bot.reports import drafts
 from bot.reports.conversation import start_report
 from bot.store import contacts
+from bot.store.db import session_scope
 from tests.conftest import _reset_caches
 from tests.reports_helpers import import_sample
 
@@ -30,7 +31,8 @@ def test_a_message_reaches_the_dialogue_under_a_pseudonym_once(store_url: str) -
     first = admit(_message(sid(1)))
     assert first.action == "dialogue" and first.text == "namaste"
     assert first.conversation_id and PERSON not in first.conversation_id
-    assert contacts.reach("twilio", first.conversation_id) == ("sms", PERSON)
+    with session_scope() as session:
+        assert contacts.reach(session, "twilio", first.conversation_id) == ("sms", PERSON)
     assert admit(_message(sid(1))).action == "duplicate"  # Twilio retried the webhook
     assert admit(_message(sid(2))).conversation_id == first.conversation_id
     # The same number on WhatsApp is another conversation.

@@ -189,7 +189,8 @@ def test_a_late_failure_does_not_release_another_workers_claim(fakes: Fakes) -> 
     next contact on top of the one in flight."""
     clock = ManualClock()
     delivery_id, _, dead_lease = _interrupted(clock, "Patna")
-    contacts.remember_inbound("whatsapp", "+15005550101", clock.now())
+    with session_scope() as session:
+        contacts.remember_inbound(session, "whatsapp", "+15005550101", clock.now())
     dead, b = _worker(clock), _worker(clock)
     b.recover_interrupted()
     new_lease = b._claim(delivery_id, clock.now())
@@ -209,7 +210,9 @@ def test_a_late_failure_does_not_release_another_workers_claim(fakes: Fakes) -> 
 @pytest.mark.parametrize("district, channel", [("Siwan", "sms"), ("Patna", "whatsapp"), ("Gaya", "telegram")])
 def test_a_forward_sent_again_after_an_interruption_says_so(fakes: Fakes, district: str, channel: str) -> None:
     clock = ManualClock()
-    contacts.remember_inbound("whatsapp", "+15005550101", clock.now())  # Patna: WhatsApp's 24 hours are open
+    with session_scope() as session:
+        # Patna: WhatsApp's 24 hours are open
+        contacts.remember_inbound(session, "whatsapp", "+15005550101", clock.now())
     delivery_id, marker, _ = _interrupted(clock, district)
     assert run_report_jobs(_worker(clock)) == 1
     if channel == "telegram":

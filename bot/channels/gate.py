@@ -23,6 +23,7 @@ from bot.nlu.emergency_cues import has_emergency_cue
 from bot.reports import drafts
 from bot.settings import get_settings
 from bot.store import contacts
+from bot.store.db import session_scope
 from bot.store.inbound import first_time, forget
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,12 @@ def admit(message: Inbound, clock: Clock | None = None) -> Decision:
         raise
 
 
+def address_of(conversation_id: str) -> tuple[str, str] | None:
+    """(channel, address) behind a conversation id, for a channel's output (one short transaction)."""
+    with session_scope() as session:
+        return contacts.address_for(session, conversation_id)
+
+
 def release(message: Inbound) -> None:
     """The message could not be handled after all (the store or the dialogue failed): forget that it was seen, so
     the provider's redelivery is processed instead of dropped."""
@@ -105,7 +112,8 @@ def release(message: Inbound) -> None:
 
 def _decide(message: Inbound, clock: Clock) -> Decision:
     now = clock.now()
-    conversation_id = contacts.remember_inbound(message.channel, message.address, now)
+    with session_scope() as session:
+        conversation_id = contacts.remember_inbound(session, message.channel, message.address, now)
     language = language_of(message.text)
     if message.text:
         ngo = handle_ngo_message(message.channel, message.address, message.text, clock)

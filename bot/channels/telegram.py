@@ -38,14 +38,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Bot, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update, error
 
-from bot.channels.gate import Inbound, Media, admit, language_of, release
+from bot.channels.gate import Inbound, Media, address_of, admit, language_of, release
 from bot.channels.inbound import InboundTextError, clean_text
 from bot.channels.notices import notice
 from bot.delivery.senders import _telegram_error, telegram_bot
 from bot.dialogue.questions import MAIN_MENU, QUESTIONS
 from bot.reports.acknowledgement import is_registered_ngo
 from bot.settings import Settings, get_settings
-from bot.store import contacts
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +181,7 @@ class TelegramOutput(OutputChannel):
     async def _chat_for(self, recipient_id: str) -> int | None:
         if self._chat_id is not None:
             return self._chat_id
-        found = await asyncio.get_running_loop().run_in_executor(None, contacts.address_for, recipient_id)
+        found = await asyncio.get_running_loop().run_in_executor(None, address_of, recipient_id)
         if found is None or found[0] != "telegram":
             logger.warning("telegram: a message was dropped: the conversation has no Telegram chat")
             return None

@@ -112,7 +112,7 @@ def _open_checkin(case: FollowupCase) -> CheckIn | None:
 
 
 def _case_of(input_channel: str | None, conversation_id: str, session) -> FollowupCase | None:  # type: ignore[no-untyped-def]
-    channel, address = family_address(input_channel, conversation_id)
+    channel, address = family_address(session, input_channel, conversation_id)
     return case_for_contact(session, channel, address)
 
 

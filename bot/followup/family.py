@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from bot.clock import Clock, SystemClock, as_utc
 from bot.dialogue.choices import Choice
 from bot.dialogue.questions import OFFER_PROMPT, QUESTIONS, Expects, expecting
@@ -49,7 +51,7 @@ class CaseSummary:
 def case_summary(input_channel: str | None, conversation_id: str, language: str | None) -> CaseSummary | None:
     """The family's case in plain words (their language), or None when this contact has no case."""
     with session_scope() as session:
-        case = case_for_contact(session, *family_address(input_channel, conversation_id))
+        case = case_for_contact(session, *family_address(session, input_channel, conversation_id))
         if case is None:
             return None
         upcoming = next_checkin(case)
@@ -72,9 +74,9 @@ class FollowupChange:
     reference: str | None = None
 
 
-def _contact_of(input_channel: str | None, conversation_id: str) -> tuple[str, str]:
+def _contact_of(session: Session, input_channel: str | None, conversation_id: str) -> tuple[str, str]:
     """(channel, address) of the person as the contacts table knows it."""
-    return contacts.reach(input_channel or "unknown", conversation_id)
+    return contacts.reach(session, input_channel or "unknown", conversation_id)
 
 
 def stop_checkins(input_channel: str | None, conversation_id: str, clock: Clock | None = None, *,
@@ -84,8 +86,8 @@ def stop_checkins(input_channel: str | None, conversation_id: str, clock: Clock 
     day at most, however often it is said). The case's status "opted_out" is written here only, with the contact's."""
     now = (clock or SystemClock()).now()
     with session_scope() as session:
-        contacts.set_opted_out(session, *_contact_of(input_channel, conversation_id), True, language)
-        case = case_for_contact(session, *family_address(input_channel, conversation_id))
+        contacts.set_opted_out(session, *_contact_of(session, input_channel, conversation_id), True, language)
+        case = case_for_contact(session, *family_address(session, input_channel, conversation_id))
         if case is None:
             return FollowupChange(False, False)
         if case.status == "opted_out":
@@ -103,10 +105,10 @@ def restart_checkins(input_channel: str | None, conversation_id: str, clock: Clo
     contacted again, in one transaction. Without a case nothing changes."""
     now = (clock or SystemClock()).now()
     with session_scope() as session:
-        case = case_for_contact(session, *family_address(input_channel, conversation_id))
+        case = case_for_contact(session, *family_address(session, input_channel, conversation_id))
         if case is None:
             return FollowupChange(False, False)
-        contacts.set_opted_out(session, *_contact_of(input_channel, conversation_id), False, language)
+        contacts.set_opted_out(session, *_contact_of(session, input_channel, conversation_id), False, language)
         if case.status != "opted_out":
             return FollowupChange(True, False, case.reference)
         case.status, case.opted_out_at = "active", None
@@ -120,8 +122,8 @@ def request_enrolment(input_channel: str | None, conversation_id: str, district:
     """A family asked for check-ins and agreed: a pending case, and a request to the district NGO, which confirms it
     by acknowledging (OK CODE). Returns the case reference. Raises EnrolmentError (e.g. unknown district)."""
     now = (clock or SystemClock()).now()
-    channel, address = family_address(input_channel, conversation_id)
     with session_scope() as session:
+        channel, address = family_address(session, input_channel, conversation_id)
         existing = case_for_contact(session, channel, address)
         if existing is not None:
             return existing.reference
@@ -136,7 +138,7 @@ def request_enrolment(input_channel: str | None, conversation_id: str, district:
 def case_state(input_channel: str | None, conversation_id: str) -> tuple[str, str] | None:
     """(reference, status) of this contact's case — pending, active or opted_out — or None when there is none."""
     with session_scope() as session:
-        case = case_for_contact(session, *family_address(input_channel, conversation_id))
+        case = case_for_contact(session, *family_address(session, input_channel, conversation_id))
         return (case.reference, case.status) if case is not None else None
 
 

@@ -152,7 +152,7 @@ class DeliveryWorker:
             if delivery is None or delivery.channel != "whatsapp" or delivery.status not in ("pending", "failed"):
                 return False
             status = delivery.status
-            last = contacts.last_inbound("whatsapp", decrypt(delivery.address_encrypted))
+            last = contacts.last_inbound(session, "whatsapp", decrypt(delivery.address_encrypted))
             if last is not None and now - as_utc(last) < WHATSAPP_WINDOW:
                 return False
             if get_settings().twilio_whatsapp_template_sid:
