@@ -131,12 +131,14 @@ def _reports_act(args: argparse.Namespace) -> int:
 
 
 def _deliveries(_: argparse.Namespace) -> int:
+    from bot.store.db import session_scope
     from bot.store.inbound import recent_failures, status_counts
 
-    counts = status_counts()
+    with session_scope() as session:
+        counts, failures = status_counts(session), recent_failures(session)
     print("provider statuses of sent messages: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
                                                     or "none recorded (status callbacks need HELPLINE_PUBLIC_URL)"))
-    for when, channel, provider_id, error_code in recent_failures():
+    for when, channel, provider_id, error_code in failures:
         print(f"{when:%Y-%m-%d %H:%M}\t{channel}\t{provider_id}\terror {error_code or '-'}")
     return 0
 

@@ -47,7 +47,7 @@ from bot.settings import get_settings
 from bot.sms import segments, split_for_sms
 from bot.store import contacts
 from bot.store.db import session_scope
-from bot.store.inbound import status_of
+from bot.store.inbound import status_of as _status_of
 from bot.store.models import Contact, Delivery, InboundSeen, OutboundStatus
 from bot.translation import NoTranslator
 from tests.conftest import _reset_caches
@@ -71,6 +71,11 @@ LONG_HINDI = (
     "और बैंक खाते की जानकारी चाहिए। जिला श्रम अधीक्षक के कार्यालय में आवेदन दें और रसीद जरूर लें। पैसा न आए तो "
     "दो महीने बाद फिर से पूछें, या हेल्पलाइन से बात करें।"
 )
+
+
+def status_of(provider_id: str) -> tuple[str, str | None] | None:
+    with session_scope() as session:
+        return _status_of(session, provider_id)
 
 
 def sid(n: int | str) -> str:

@@ -130,9 +130,13 @@ def test_notices_exist_in_every_language_fit_two_sms_and_quote_only_helplines(na
 def test_provider_statuses_are_kept_and_failures_listed(store_url: str) -> None:
     from bot.store.inbound import recent_failures, record_status, status_counts
 
-    record_status("SM" + "1" * 32, "sms", "sent", None)
-    record_status("SM" + "1" * 32, "sms", "delivered", None)  # the latest status wins
-    record_status("SM" + "2" * 32, "whatsapp", "undelivered", "63016")
-    assert status_counts() == {"delivered": 1, "undelivered": 1}
-    [(_, channel, provider_id, code)] = recent_failures()
+    with session_scope() as session:
+        record_status(session, "SM" + "1" * 32, "sms", "sent", None)
+    with session_scope() as session:
+        record_status(session, "SM" + "1" * 32, "sms", "delivered", None)  # the latest status wins
+    with session_scope() as session:
+        record_status(session, "SM" + "2" * 32, "whatsapp", "undelivered", "63016")
+    with session_scope() as session:
+        assert status_counts(session) == {"delivered": 1, "undelivered": 1}
+        [(_, channel, provider_id, code)] = recent_failures(session)
     assert (channel, provider_id, code) == ("whatsapp", "SM" + "2" * 32, "63016")

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.channels.notices import notice
 from bot.channels.ratelimit import RateLimiter
 from bot.clock import Clock, SystemClock
@@ -24,7 +26,7 @@ from bot.reports import drafts
 from bot.settings import get_settings
 from bot.store import contacts
 from bot.store.db import session_scope
-from bot.store.inbound import first_time, forget
+from bot.store.inbound import forget, mark_seen
 
 logger = logging.getLogger(__name__)
 
@@ -87,9 +89,20 @@ def _attach(input_channel: str, conversation_id: str, **extra: Any) -> bool:
     return True
 
 
+def _first_time(message: Inbound) -> bool:
+    """True the first time this message is seen, False for a provider's redelivery. Its own short transaction,
+    committed before the work, so that a concurrent redelivery (another replica) is dropped."""
+    try:
+        with session_scope() as session:
+            mark_seen(session, message.channel, message.provider_id)
+        return True
+    except IntegrityError:
+        return False
+
+
 def admit(message: Inbound, clock: Clock | None = None) -> Decision:
     """Decide what happens to one inbound message (see the module docstring)."""
-    if not first_time(message.channel, message.provider_id):
+    if not _first_time(message):
         return Decision("duplicate")
     try:
         return _decide(message, (clock or SystemClock()))
@@ -107,7 +120,8 @@ def address_of(conversation_id: str) -> tuple[str, str] | None:
 def release(message: Inbound) -> None:
     """The message could not be handled after all (the store or the dialogue failed): forget that it was seen, so
     the provider's redelivery is processed instead of dropped."""
-    forget(message.channel, message.provider_id)
+    with session_scope() as session:
+        forget(session, message.channel, message.provider_id)
 
 
 def _decide(message: Inbound, clock: Clock) -> Decision:

@@ -199,6 +199,11 @@ def with_button_lines(text: str, buttons: List[Dict[str, Any]]) -> str:
     return "\n".join([text.rstrip(), *lines]) if text and text.strip() else "\n".join(lines)
 
 
+def _record_status(provider_id: str, channel: str, status: str, error_code: str | None) -> None:
+    with session_scope() as session:
+        record_status(session, provider_id, channel, status, error_code)
+
+
 def _whatsapp_window_open(address: str) -> bool:
     """True while the person's last WhatsApp message is less than 24 hours old (Meta's customer-service window)."""
     with session_scope() as session:
@@ -472,7 +477,7 @@ class TwilioInput(InputChannel):
             party = form.one("To") or form.one("From") or ""
             channel = "whatsapp" if party.startswith("whatsapp:") else "sms"
             try:
-                await in_executor(record_status, sid, channel, state, error_code)
+                await in_executor(_record_status, sid, channel, state, error_code)
                 if state in FAILED_STATUSES:
                     requeued = await in_executor(provider_failed, sid)
                     if requeued:
