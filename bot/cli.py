@@ -37,9 +37,12 @@ def _callbacks(_: argparse.Namespace) -> int:
 
 def _ngos_import(args: argparse.Namespace) -> int:
     from bot.reports.directory import DirectoryError, import_directory, load_directory
+    from bot.store.db import session_scope
 
     try:
-        counts = import_directory(load_directory(args.file))
+        directory = load_directory(args.file)
+        with session_scope() as session:
+            counts = import_directory(session, directory)
     except DirectoryError as error:
         print(f"not imported: {error}")
         return 2
@@ -65,8 +68,10 @@ def _ngos_routes(_: argparse.Namespace) -> int:
 
 def _reports_list(args: argparse.Namespace) -> int:
     from bot.reports.coordinator import export_csv, list_reports
+    from bot.store.db import session_scope
 
-    rows = list_reports(args.status, args.district, args.limit)
+    with session_scope() as session:
+        rows = list_reports(session, args.status, args.district, args.limit)
     if args.csv:
         print(export_csv(rows), end="")
         return 0
@@ -79,8 +84,10 @@ def _reports_list(args: argparse.Namespace) -> int:
 
 def _reports_show(args: argparse.Namespace) -> int:
     from bot.reports.coordinator import show_report
+    from bot.store.db import session_scope
 
-    report = show_report(args.code)
+    with session_scope() as session:
+        report = show_report(session, args.code)
     if report is None:
         print(f"no report {args.code}")
         return 1

@@ -43,7 +43,7 @@ from bot.channels.inbound import InboundTextError, clean_text
 from bot.channels.notices import notice
 from bot.delivery.senders import _telegram_error, telegram_bot
 from bot.dialogue.questions import MAIN_MENU, QUESTIONS
-from bot.reports.acknowledgement import is_registered_ngo
+from bot.ngo_commands import is_ngo
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -517,7 +517,7 @@ class TelegramInput(InputChannel):
         try:
             if incoming.kind == "callback" or incoming.chat_type != _PRIVATE:
                 # Buttons are only on our forwards to NGOs, and groups matter only when they are an NGO's chat.
-                if not await loop.run_in_executor(None, is_registered_ngo, "telegram", address):
+                if not await loop.run_in_executor(None, is_ngo, "telegram", address):
                     logger.info("telegram: %s from a chat that is not an NGO's: ignored", incoming.kind)
                     return 200, "ignored"
             decision = await loop.run_in_executor(None, admit, inbound)
