@@ -168,7 +168,9 @@ class ActionOptOut(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        stopped = stop_checkins(input_channel(tracker), tracker.sender_id, language=tracker.get_slot("language"))
+        with session_scope() as session:
+            stopped = stop_checkins(session, input_channel(tracker), tracker.sender_id,
+                                    language=tracker.get_slot("language"))
         if stopped.found:
             dispatcher.utter_message(response="utter_checkins_stopped", code=stopped.reference)
         else:
@@ -185,7 +187,9 @@ class ActionRestartCheckins(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        restarted = restart_checkins(input_channel(tracker), tracker.sender_id, language=tracker.get_slot("language"))
+        with session_scope() as session:
+            restarted = restart_checkins(session, input_channel(tracker), tracker.sender_id,
+                                         language=tracker.get_slot("language"))
         if not restarted.found:  # the rule only comes here for an opted-out case; stay safe anyway
             dispatcher.utter_message(response="utter_menu")
             return []
@@ -242,7 +246,8 @@ class ActionOfferFollowup(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        state = case_state(input_channel(tracker), tracker.sender_id)
+        with session_scope() as session:
+            state = case_state(session, input_channel(tracker), tracker.sender_id)
         after_answer = tracker.get_slot("menu_choice") == Choice.CASE_FOLLOWUP
         if state is None:
             dispatcher.utter_message(response="utter_followup_offer")
@@ -269,7 +274,8 @@ class ActionRequestFollowup(Action):
             dispatcher.utter_message(response="utter_followup_ask_district")
             return []
         try:
-            reference = request_enrolment(input_channel(tracker), tracker.sender_id, district, language)
+            with session_scope() as session:
+                reference = request_enrolment(session, input_channel(tracker), tracker.sender_id, district, language)
         except EnrolmentError as error:
             logger.warning("enrolment request refused: %s", type(error).__name__)
             dispatcher.utter_message(response="utter_followup_failed")

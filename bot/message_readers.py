@@ -24,6 +24,7 @@ from bot.language_state import next_language
 from bot.menu import ANSWER_LIKE_INTENTS, QUICK_QUESTIONS, Reading, read_reply
 from bot.reports.conversation import REPORT_INTENTS, ReportTurn, continue_report, start_report
 from bot.reports.dialogue import looks_like_status_request
+from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +194,11 @@ def report_status_request(turn: Turn) -> Slots | None:
 def checkin_restart(turn: Turn) -> Slots | None:
     """"START" from a family that stopped its check-ins (whatever else the message could mean)."""
     m = turn.message
-    if not looks_like_restart(m.text) or not has_opted_out_case(m.input_channel, m.sender):
+    if not looks_like_restart(m.text):
+        return None
+    with session_scope() as session:
+        opted_out = has_opted_out_case(session, m.input_channel, m.sender)
+    if not opted_out:
         return None
     return turn.slots(choice=Choice.FOLLOWUP_RESTART)
 

@@ -96,8 +96,11 @@ def test_an_agent_at_the_door_is_an_urgent_alert_and_a_recruitment_tip_off(fakes
 def test_a_familys_request_is_confirmed_by_the_ngos_acknowledgement(fakes: Fakes) -> None:
     clock = at_ist(2026, 11, 29, 11, 0)
     enrol(clock, date(2026, 11, 20), address="+15005550010")  # imports the NGO directory; another family
-    reference = request_enrolment("rest", "local-family", "gaya", "bho", clock=clock)
-    assert request_enrolment("rest", "local-family", "Gaya", "bho", clock=clock) == reference  # asked twice: one
+    with session_scope() as session:
+        reference = request_enrolment(session, "rest", "local-family", "gaya", "bho", clock=clock)
+    with session_scope() as session:
+        # asked twice: one
+        assert request_enrolment(session, "rest", "local-family", "Gaya", "bho", clock=clock) == reference
     with session_scope() as session:
         case = session.execute(select(FollowupCase).where(FollowupCase.reference == reference)).scalar_one()
         assert case.status == "pending" and case.checkins == []

@@ -253,8 +253,10 @@ def test_opt_out_stops_check_ins_tells_the_ngo_and_a_family_can_rejoin(store_url
     starter = RecordingStarter()
     worker = FollowupWorker(starter, clock)
     assert worker.run_once() == 1
-    assert stop_checkins("twilio", conversation_of(), clock).changed
-    assert not stop_checkins("twilio", conversation_of(), clock).changed  # said twice: one alert
+    with session_scope() as session:
+        assert stop_checkins(session, "twilio", conversation_of(), clock).changed
+    with session_scope() as session:
+        assert not stop_checkins(session, "twilio", conversation_of(), clock).changed  # said twice: one alert
     with session_scope() as session:
         # the contact's opt-out, in the same transaction as the case's
         assert contacts.is_opted_out(session, "sms", FAMILY)
@@ -262,7 +264,8 @@ def test_opt_out_stops_check_ins_tells_the_ngo_and_a_family_can_rejoin(store_url
         clock.advance(days=14)
         assert worker.run_once() == 0
     assert alerts() == Counter({"opted_out": 1}) and len(starter.started) == 1
-    assert restart_checkins("twilio", conversation_of(), clock).changed
+    with session_scope() as session:
+        assert restart_checkins(session, "twilio", conversation_of(), clock).changed
     with session_scope() as session:
         assert not contacts.is_opted_out(session, "sms", FAMILY)
     clock.advance(days=200)  # 12m passed while stopped (not sent); 18m is the next
