@@ -177,6 +177,7 @@ def _claims(values: list[str] | None, dated: bool) -> list[tuple[str, str, date 
 def _cases_enrol(args: argparse.Namespace) -> int:
     from bot.followup.cases import Enrolment, EnrolmentError
     from bot.followup.coordinator import enrol_case
+    from bot.store.db import session_scope
 
     try:
         enrolment = Enrolment(
@@ -185,7 +186,8 @@ def _cases_enrol(args: argparse.Namespace) -> int:
             place=args.place, school_stage=args.school_stage, school_name=args.school,
             claims={scheme: stage for scheme, stage, _ in _claims(args.claim, dated=False)},
         )
-        enrolled = enrol_case(enrolment, args.ngo, args.clock)
+        with session_scope() as session:
+            enrolled = enrol_case(session, enrolment, args.ngo, args.clock)
     except EnrolmentError as error:
         print(f"not enrolled: {error}", file=sys.stderr)
         return 2
@@ -203,13 +205,15 @@ def _cases_enrol(args: argparse.Namespace) -> int:
 def _cases_update(args: argparse.Namespace) -> int:
     from bot.followup.cases import EnrolmentError
     from bot.followup.coordinator import update_case
+    from bot.store.db import session_scope
 
     if not (args.school_stage or args.school or args.claim or args.close):
         print("nothing to change: give --school-stage, --school, --claim or --close", file=sys.stderr)
         return 2
     try:
-        status = update_case(args.reference, args.school_stage, args.school, _claims(args.claim, dated=True),
-                             args.close, args.clock)
+        with session_scope() as session:
+            status = update_case(session, args.reference, args.school_stage, args.school,
+                                 _claims(args.claim, dated=True), args.close, args.clock)
     except EnrolmentError as error:
         print(f"not changed: {error}", file=sys.stderr)
         return 2
@@ -223,8 +227,10 @@ def _stages(claims: tuple[tuple[str, str], ...]) -> str:
 
 def _cases_list(args: argparse.Namespace) -> int:
     from bot.followup.coordinator import export_csv, list_cases
+    from bot.store.db import session_scope
 
-    rows = list_cases(args.district, args.overdue, args.alerts, args.clock)
+    with session_scope() as session:
+        rows = list_cases(session, args.district, args.overdue, args.alerts, args.clock)
     if args.csv:
         text = export_csv(rows)
         if args.out:
@@ -253,8 +259,10 @@ def _cases_list(args: argparse.Namespace) -> int:
 
 def _cases_show(args: argparse.Namespace) -> int:
     from bot.followup.coordinator import show_case
+    from bot.store.db import session_scope
 
-    case = show_case(args.reference, args.clock)
+    with session_scope() as session:
+        case = show_case(session, args.reference, args.clock)
     if case is None:
         print(f"no case {args.reference}")
         return 1
@@ -292,8 +300,10 @@ def _age(hours: float) -> str:
 
 def _alerts(args: argparse.Namespace) -> int:
     from bot.followup.coordinator import list_alerts
+    from bot.store.db import session_scope
 
-    rows = list_alerts(args.clock)
+    with session_scope() as session:
+        rows = list_alerts(session, args.clock)
     if not rows:
         print("no open follow-up alerts")
     for row in rows:

@@ -21,7 +21,6 @@ ALLOWED = {
     "bot/reports/drafts.py": (5, "not yet converted: report drafts (reports/conversation.py, reports/dialogue.py)"),
     "bot/reports/service.py": (3, "not yet converted: submit_report retries a new code in a new transaction"),
     "bot/followup/conversation.py": (4, "not yet converted: check-in answers (bot/message_readers.py, actions)"),
-    "bot/followup/coordinator.py": (5, "not yet converted: the coordinators' case commands (bot/cli.py)"),
 }
 
 
