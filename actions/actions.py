@@ -206,7 +206,8 @@ class ActionCheckinPrompt(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        prompt = prompt_checkin(input_channel(tracker), tracker.sender_id)
+        with session_scope() as session:
+            prompt = prompt_checkin(session, input_channel(tracker), tracker.sender_id)
         if prompt is None:  # nothing open for this conversation (answered, stopped, or not a case)
             return []
         opening = "utter_checkin_reminder" if prompt.reminder else "utter_checkin_intro"

@@ -18,14 +18,14 @@ import requests
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.followup.conversation import EXTERNAL_INTENT, awaiting_answer
+from bot.followup.conversation import EXTERNAL_INTENT
 from bot.followup.family import case_state
 from bot.followup.schedule import IST
 from bot.language import REPLY_LANGUAGES
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, FollowupCase, Report
 from tests.conftest import _reset_caches
-from tests.followup_helpers import enrol, import_sample_once
+from tests.followup_helpers import awaiting_answer, enrol, import_sample_once
 from tests.replies import answer, reply_text
 from tests.servers import Helpline, running_helpline
 

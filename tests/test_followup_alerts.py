@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.delivery.senders import build_senders
-from bot.followup.conversation import answer_checkin
 from bot.followup.family import request_enrolment
 from bot.followup.schedule import IST
 from bot.followup.worker import FollowupWorker
@@ -27,7 +26,7 @@ from tests.conftest import _reset_caches
 from tests.fakes.telegram import TEST_BOT_TOKEN, FakeTelegram
 from tests.fakes.translate import FakeTranslate
 from tests.fakes.twilio import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, FakeTwilio
-from tests.followup_helpers import FAMILY, RecordingStarter, conversation_of, enrol
+from tests.followup_helpers import FAMILY, RecordingStarter, answer_checkin, conversation_of, enrol
 
 MAGADH_CHAT = -1001000000102  # Gaya's first NGO in bot/data/ngos.sample.yml (fictitious)
 NEED = "We need help with school fees and books for our daughter, Sunita Devi"

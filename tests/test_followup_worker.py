@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.followup.conversation import answer_checkin
 from bot.followup.family import restart_checkins, stop_checkins
 from bot.followup.schedule import IST, is_daytime
 from bot.followup.worker import FollowupWorker
@@ -23,7 +22,7 @@ from bot.jobs import run_job
 from bot.store import contacts
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, Delivery, FollowupCase, Report
-from tests.followup_helpers import FAMILY, OTHER_FAMILY, RecordingStarter, conversation_of, enrol
+from tests.followup_helpers import FAMILY, OTHER_FAMILY, RecordingStarter, answer_checkin, conversation_of, enrol
 
 RETURNED = date(2026, 11, 20)  # check-ins due at 10:00 IST on 27-11-2026, 20-12-2026, 20-02-2027, ...
 

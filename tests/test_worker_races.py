@@ -264,12 +264,11 @@ def test_a_late_rasa_failure_does_not_give_back_another_workers_check_in(store_u
     """Worker A asks Rasa to start a check-in; Rasa is so slow that A's lease runs out. Worker B recovers the check-in
     (nothing went out) and starts it again. A's request then fails: A must not give the check-in back — B's start is
     in flight and asks the family — or it would be claimed and asked a third time. One question reaches the family."""
-    from bot.followup.conversation import prompt_checkin
     from bot.followup.schedule import IST
     from bot.followup.starter import StartError
     from bot.followup.worker import FollowupWorker
     from bot.store.models import CheckIn
-    from tests.followup_helpers import enrol
+    from tests.followup_helpers import enrol, prompt_checkin
 
     clock = ManualClock(datetime(2026, 11, 27, 10, 0, tzinfo=IST).astimezone(timezone.utc))
     enrol(clock, date(2026, 11, 20))  # the first check-in is due at 10:00 IST on 27-11-2026
