@@ -27,6 +27,7 @@ from bot.reports.conversation import REPORT_SLOTS, slots_from_draft
 from bot.reports.dialogue import Reply, district_for_reply, finish_report, leave_report, status_reply
 from bot.reports.drafts import load_draft
 from bot.store import contacts
+from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
@@ -150,8 +151,9 @@ class ActionRecordCallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        channel, address = contacts.reach(sender_channel(tracker), tracker.sender_id)
-        request_id = contacts.record_callback_request(channel, address, tracker.get_slot("language"))
+        with session_scope() as session:
+            channel, address = contacts.reach(session, sender_channel(tracker), tracker.sender_id)
+            request_id = contacts.record_callback_request(session, channel, address, tracker.get_slot("language"))
         logger.info("call-back request %s recorded", request_id)
         return []
 
@@ -166,9 +168,9 @@ class ActionOptOut(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        channel, address = contacts.reach(sender_channel(tracker), tracker.sender_id)
-        contacts.set_opted_out(channel, address, True, tracker.get_slot("language"))
-        stopped = stop_checkins(input_channel(tracker), tracker.sender_id)
+        with session_scope() as session:
+            stopped = stop_checkins(session, input_channel(tracker), tracker.sender_id,
+                                    language=tracker.get_slot("language"))
         if stopped.found:
             dispatcher.utter_message(response="utter_checkins_stopped", code=stopped.reference)
         else:
@@ -185,12 +187,12 @@ class ActionRestartCheckins(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        restarted = restart_checkins(input_channel(tracker), tracker.sender_id)
+        with session_scope() as session:
+            restarted = restart_checkins(session, input_channel(tracker), tracker.sender_id,
+                                         language=tracker.get_slot("language"))
         if not restarted.found:  # the rule only comes here for an opted-out case; stay safe anyway
             dispatcher.utter_message(response="utter_menu")
             return []
-        channel, address = contacts.reach(sender_channel(tracker), tracker.sender_id)
-        contacts.set_opted_out(channel, address, False, tracker.get_slot("language"))
         dispatcher.utter_message(response="utter_checkins_restarted", code=restarted.reference)
         return [SlotSet("opted_out", False)]
 
@@ -204,7 +206,8 @@ class ActionCheckinPrompt(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        prompt = prompt_checkin(input_channel(tracker), tracker.sender_id)
+        with session_scope() as session:
+            prompt = prompt_checkin(session, input_channel(tracker), tracker.sender_id)
         if prompt is None:  # nothing open for this conversation (answered, stopped, or not a case)
             return []
         opening = "utter_checkin_reminder" if prompt.reminder else "utter_checkin_intro"
@@ -244,7 +247,8 @@ class ActionOfferFollowup(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        state = case_state(input_channel(tracker), tracker.sender_id)
+        with session_scope() as session:
+            state = case_state(session, input_channel(tracker), tracker.sender_id)
         after_answer = tracker.get_slot("menu_choice") == Choice.CASE_FOLLOWUP
         if state is None:
             dispatcher.utter_message(response="utter_followup_offer")
@@ -271,7 +275,8 @@ class ActionRequestFollowup(Action):
             dispatcher.utter_message(response="utter_followup_ask_district")
             return []
         try:
-            reference = request_enrolment(input_channel(tracker), tracker.sender_id, district, language)
+            with session_scope() as session:
+                reference = request_enrolment(session, input_channel(tracker), tracker.sender_id, district, language)
         except EnrolmentError as error:
             logger.warning("enrolment request refused: %s", type(error).__name__)
             dispatcher.utter_message(response="utter_followup_failed")

@@ -7,10 +7,12 @@ back to general guidance when it finds nothing. Cases are created by follow-up e
 from __future__ import annotations
 
 from bot.followup.family import CaseSummary, case_summary
+from bot.store.db import session_scope
 
 __all__ = ["CaseSummary", "find_case"]
 
 
 def find_case(channel: str, sender_id: str, language: str | None = None) -> CaseSummary | None:
     """The case enrolled for this conversation, in plain words, or None when there is none."""
-    return case_summary(channel, sender_id, language)
+    with session_scope() as session:
+        return case_summary(session, channel, sender_id, language)

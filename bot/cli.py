@@ -26,17 +26,23 @@ def _new_key(_: argparse.Namespace) -> int:
 
 def _callbacks(_: argparse.Namespace) -> int:
     from bot.store.contacts import open_callback_requests
+    from bot.store.db import session_scope
 
-    for row in open_callback_requests():
+    with session_scope() as session:
+        rows = open_callback_requests(session)
+    for row in rows:
         print(f"{row.id}\t{row.created_at:%Y-%m-%d %H:%M}\t{row.channel}\t{row.address}\t{row.language or ''}")
     return 0
 
 
 def _ngos_import(args: argparse.Namespace) -> int:
     from bot.reports.directory import DirectoryError, import_directory, load_directory
+    from bot.store.db import session_scope
 
     try:
-        counts = import_directory(load_directory(args.file))
+        directory = load_directory(args.file)
+        with session_scope() as session:
+            counts = import_directory(session, directory)
     except DirectoryError as error:
         print(f"not imported: {error}")
         return 2
@@ -62,8 +68,10 @@ def _ngos_routes(_: argparse.Namespace) -> int:
 
 def _reports_list(args: argparse.Namespace) -> int:
     from bot.reports.coordinator import export_csv, list_reports
+    from bot.store.db import session_scope
 
-    rows = list_reports(args.status, args.district, args.limit)
+    with session_scope() as session:
+        rows = list_reports(session, args.status, args.district, args.limit)
     if args.csv:
         print(export_csv(rows), end="")
         return 0
@@ -76,8 +84,10 @@ def _reports_list(args: argparse.Namespace) -> int:
 
 def _reports_show(args: argparse.Namespace) -> int:
     from bot.reports.coordinator import show_report
+    from bot.store.db import session_scope
 
-    report = show_report(args.code)
+    with session_scope() as session:
+        report = show_report(session, args.code)
     if report is None:
         print(f"no report {args.code}")
         return 1
@@ -128,12 +138,14 @@ def _reports_act(args: argparse.Namespace) -> int:
 
 
 def _deliveries(_: argparse.Namespace) -> int:
+    from bot.store.db import session_scope
     from bot.store.inbound import recent_failures, status_counts
 
-    counts = status_counts()
+    with session_scope() as session:
+        counts, failures = status_counts(session), recent_failures(session)
     print("provider statuses of sent messages: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
                                                     or "none recorded (status callbacks need HELPLINE_PUBLIC_URL)"))
-    for when, channel, provider_id, error_code in recent_failures():
+    for when, channel, provider_id, error_code in failures:
         print(f"{when:%Y-%m-%d %H:%M}\t{channel}\t{provider_id}\terror {error_code or '-'}")
     return 0
 
@@ -165,6 +177,7 @@ def _claims(values: list[str] | None, dated: bool) -> list[tuple[str, str, date 
 def _cases_enrol(args: argparse.Namespace) -> int:
     from bot.followup.cases import Enrolment, EnrolmentError
     from bot.followup.coordinator import enrol_case
+    from bot.store.db import session_scope
 
     try:
         enrolment = Enrolment(
@@ -173,7 +186,8 @@ def _cases_enrol(args: argparse.Namespace) -> int:
             place=args.place, school_stage=args.school_stage, school_name=args.school,
             claims={scheme: stage for scheme, stage, _ in _claims(args.claim, dated=False)},
         )
-        enrolled = enrol_case(enrolment, args.ngo, args.clock)
+        with session_scope() as session:
+            enrolled = enrol_case(session, enrolment, args.ngo, args.clock)
     except EnrolmentError as error:
         print(f"not enrolled: {error}", file=sys.stderr)
         return 2
@@ -191,13 +205,15 @@ def _cases_enrol(args: argparse.Namespace) -> int:
 def _cases_update(args: argparse.Namespace) -> int:
     from bot.followup.cases import EnrolmentError
     from bot.followup.coordinator import update_case
+    from bot.store.db import session_scope
 
     if not (args.school_stage or args.school or args.claim or args.close):
         print("nothing to change: give --school-stage, --school, --claim or --close", file=sys.stderr)
         return 2
     try:
-        status = update_case(args.reference, args.school_stage, args.school, _claims(args.claim, dated=True),
-                             args.close, args.clock)
+        with session_scope() as session:
+            status = update_case(session, args.reference, args.school_stage, args.school,
+                                 _claims(args.claim, dated=True), args.close, args.clock)
     except EnrolmentError as error:
         print(f"not changed: {error}", file=sys.stderr)
         return 2
@@ -211,8 +227,10 @@ def _stages(claims: tuple[tuple[str, str], ...]) -> str:
 
 def _cases_list(args: argparse.Namespace) -> int:
     from bot.followup.coordinator import export_csv, list_cases
+    from bot.store.db import session_scope
 
-    rows = list_cases(args.district, args.overdue, args.alerts, args.clock)
+    with session_scope() as session:
+        rows = list_cases(session, args.district, args.overdue, args.alerts, args.clock)
     if args.csv:
         text = export_csv(rows)
         if args.out:
@@ -241,8 +259,10 @@ def _cases_list(args: argparse.Namespace) -> int:
 
 def _cases_show(args: argparse.Namespace) -> int:
     from bot.followup.coordinator import show_case
+    from bot.store.db import session_scope
 
-    case = show_case(args.reference, args.clock)
+    with session_scope() as session:
+        case = show_case(session, args.reference, args.clock)
     if case is None:
         print(f"no case {args.reference}")
         return 1
@@ -280,8 +300,10 @@ def _age(hours: float) -> str:
 
 def _alerts(args: argparse.Namespace) -> int:
     from bot.followup.coordinator import list_alerts
+    from bot.store.db import session_scope
 
-    rows = list_alerts(args.clock)
+    with session_scope() as session:
+        rows = list_alerts(session, args.clock)
     if not rows:
         print("no open follow-up alerts")
     for row in rows:

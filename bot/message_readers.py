@@ -24,6 +24,7 @@ from bot.language_state import next_language
 from bot.menu import ANSWER_LIKE_INTENTS, QUICK_QUESTIONS, Reading, read_reply
 from bot.reports.conversation import REPORT_INTENTS, ReportTurn, continue_report, start_report
 from bot.reports.dialogue import looks_like_status_request
+from bot.store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,9 @@ def started_checkin(turn: Turn) -> Slots | None:
     m = turn.message
     if m.intent != EXTERNAL_INTENT:
         return None
-    return [("language", language_for(m.input_channel, m.sender) or m.language), ("menu_choice", None)]
+    with session_scope() as session:
+        language = language_for(session, m.input_channel, m.sender)
+    return [("language", language or m.language), ("menu_choice", None)]
 
 
 def checkin_answer(turn: Turn) -> Slots | None:
@@ -120,7 +123,8 @@ def checkin_answer(turn: Turn) -> Slots | None:
     if m.intent == "report_recruitment" and m.prompt != AGENT_PROMPT:
         return None
     strict = m.intent in CHECKIN_ONLY_CLEAR_ANSWERS
-    answered = answer_checkin(m.input_channel, m.sender, m.text, m.intent, strict=strict)
+    with session_scope() as session:
+        answered = answer_checkin(session, m.input_channel, m.sender, m.text, m.intent, strict=strict)
     if answered is None:
         return None
     logger.info("check-in reply read: %s, %d alert(s)", answered.outcome, len(answered.raised))
@@ -135,7 +139,11 @@ def checkin_language_change(turn: Turn) -> Slots | None:
     m = turn.message
     if m.intent != "change_language" or m.prompt not in CHECKIN_PROMPTS or m.report_form:
         return None
-    if turn.reading.menu_choice != Choice.LANGUAGE_SET or not awaiting_answer(m.input_channel, m.sender):
+    if turn.reading.menu_choice != Choice.LANGUAGE_SET:
+        return None
+    with session_scope() as session:
+        awaiting = awaiting_answer(session, m.input_channel, m.sender)
+    if not awaiting:
         return None
     return turn.slots(choice=Choice.CHECKIN_LANGUAGE, then=[("checkin_next", m.prompt), ("checkin_raised", [])])
 
@@ -193,7 +201,11 @@ def report_status_request(turn: Turn) -> Slots | None:
 def checkin_restart(turn: Turn) -> Slots | None:
     """"START" from a family that stopped its check-ins (whatever else the message could mean)."""
     m = turn.message
-    if not looks_like_restart(m.text) or not has_opted_out_case(m.input_channel, m.sender):
+    if not looks_like_restart(m.text):
+        return None
+    with session_scope() as session:
+        opted_out = has_opted_out_case(session, m.input_channel, m.sender)
+    if not opted_out:
         return None
     return turn.slots(choice=Choice.FOLLOWUP_RESTART)
 

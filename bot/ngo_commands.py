@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock, SystemClock
 from bot.followup.cases import confirm_enrolment
 from bot.followup.commands import handle_followup_command
-from bot.reports.acknowledgement import NgoCommandResult, act_on_report, help_reply, parse_command, registered_ngo
+from bot.reports.acknowledgement import (
+    NgoCommandResult,
+    act_on_report,
+    help_reply,
+    is_registered_ngo,
+    parse_command,
+    registered_ngo,
+)
 from bot.reports.codes import find_any_code
 from bot.store.db import session_scope
 from bot.store.models import Ngo, Report
@@ -25,6 +32,12 @@ def confirm_if_enrolment(session: Session, report: Report, ngo: Ngo, now: dateti
     """An acknowledged enrolment request (a family asked to be followed up) makes its case active."""
     if report.kind == "enrolment" and report.case_id is not None:
         confirm_enrolment(session, report.case_id, ngo, now)
+
+
+def is_ngo(channel: str, address: str) -> bool:
+    """Whether this address is a registered NGO's (one short transaction: a channel asks before admitting)."""
+    with session_scope() as session:
+        return is_registered_ngo(session, channel, address)
 
 
 def handle_ngo_message(channel: str, address: str, text: str, clock: Clock | None = None) -> NgoCommandResult | None:

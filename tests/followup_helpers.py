@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.clock import ManualClock
+from bot.followup import conversation as conversation_module
 from bot.followup.cases import Enrolment, conversation_id, create_case
+from bot.followup.conversation import CheckinPrompt, CheckinTurn
 from bot.followup.starter import StartError
 from bot.store.db import session_scope
 from tests.reports_helpers import import_sample
@@ -32,8 +34,6 @@ class RecordingStarter:
             raise StartError("rasa answered 503")
         self.started.append((conversation, channel))
         if not self.silent:
-            from bot.followup.conversation import prompt_checkin
-
             input_channel = {"sms": "twilio", "whatsapp": "twilio"}.get(channel, channel)
             prompt_checkin(input_channel, conversation)
 
@@ -61,3 +61,21 @@ def import_sample_once() -> None:
         if session.execute(select(Ngo.id)).first():
             return
     import_sample()
+
+
+def prompt_checkin(input_channel: str | None, conversation: str) -> CheckinPrompt | None:
+    """bot.followup.conversation.prompt_checkin in a transaction of its own, as one action call does it."""
+    with session_scope() as session:
+        return conversation_module.prompt_checkin(session, input_channel, conversation)
+
+
+def answer_checkin(input_channel: str | None, conversation: str, text: str, intent: str | None,
+                   clock: ManualClock | None = None, strict: bool = False) -> CheckinTurn | None:
+    """bot.followup.conversation.answer_checkin in a transaction of its own, as one action call does it."""
+    with session_scope() as session:
+        return conversation_module.answer_checkin(session, input_channel, conversation, text, intent, clock, strict)
+
+
+def awaiting_answer(input_channel: str | None, conversation: str) -> bool:
+    with session_scope() as session:
+        return conversation_module.awaiting_answer(session, input_channel, conversation)

@@ -7,6 +7,7 @@ from typing import Any
 from bot.clock import ManualClock
 from bot.reports.directory import import_directory, load_directory
 from bot.reports.service import SubmittedReport, submit_report
+from bot.store.db import session_scope
 
 # Fictitious reporters: Twilio test numbers only.
 REPORTER = "+15005550006"
@@ -17,7 +18,8 @@ SECRET_TEXT = "Dalal Ramesh Kumar ne Rampur gaon me teen bachchon ko 5000 advanc
 def import_sample() -> None:
     from bot.settings import PROJECT_ROOT
 
-    import_directory(load_directory(PROJECT_ROOT / "bot" / "data" / "ngos.sample.yml"))
+    with session_scope() as session:
+        import_directory(session, load_directory(PROJECT_ROOT / "bot" / "data" / "ngos.sample.yml"))
 
 
 def file_report(clock: ManualClock, kind: str = "recruitment", district: str | None = "Gaya",

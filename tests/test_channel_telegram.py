@@ -703,7 +703,8 @@ def test_messages_rasa_starts_itself_reach_the_chat_found_from_the_pseudonym(
     from bot.store import contacts
 
     bench = bench_factory()
-    conversation = contacts.remember_inbound("telegram", str(PERSON))
+    with session_scope() as session:
+        conversation = contacts.remember_inbound(session, "telegram", str(PERSON))
     output = bench.channel.get_output_channel()
     assert output is not None
 

@@ -47,7 +47,7 @@ from bot.settings import get_settings
 from bot.sms import segments, split_for_sms
 from bot.store import contacts
 from bot.store.db import session_scope
-from bot.store.inbound import status_of
+from bot.store.inbound import status_of as _status_of
 from bot.store.models import Contact, Delivery, InboundSeen, OutboundStatus
 from bot.translation import NoTranslator
 from tests.conftest import _reset_caches
@@ -71,6 +71,11 @@ LONG_HINDI = (
     "और बैंक खाते की जानकारी चाहिए। जिला श्रम अधीक्षक के कार्यालय में आवेदन दें और रसीद जरूर लें। पैसा न आए तो "
     "दो महीने बाद फिर से पूछें, या हेल्पलाइन से बात करें।"
 )
+
+
+def status_of(provider_id: str) -> tuple[str, str | None] | None:
+    with session_scope() as session:
+        return _status_of(session, provider_id)
 
 
 def sid(n: int | str) -> str:
@@ -615,7 +620,8 @@ def test_a_long_whatsapp_reply_is_split_at_1600_characters(twilio: FakeTwilio) -
 
 def test_messages_rasa_starts_itself_find_the_address_from_the_pseudonym(twilio: FakeTwilio) -> None:
     """`trigger_intent` through Rasa's HTTP API uses `get_output_channel()`: no inbound message, only the id."""
-    conversation_id = contacts.remember_inbound("sms", PERSON)
+    with session_scope() as session:
+        conversation_id = contacts.remember_inbound(session, "sms", PERSON)
     output = TwilioInput.from_credentials(None).get_output_channel()
     assert output is not None
     asyncio.run(output.send_text_message(conversation_id, "reminder"))
@@ -631,7 +637,9 @@ def test_undelivered_forward_goes_to_the_ngos_next_contact(twilio: FakeTwilio) -
     import_sample()
     # The status callback arrives over HTTP and is handled on the system clock: the test clock starts there too.
     clock = ManualClock(SystemClock().now())
-    contacts.remember_inbound("whatsapp", NGO, clock.now())  # the NGO wrote lately: WhatsApp's 24-hour window is open
+    with session_scope() as session:
+        # the NGO wrote lately: WhatsApp's 24-hour window is open
+        contacts.remember_inbound(session, "whatsapp", NGO, clock.now())
     file_report(clock, destination=None, district="Patna")  # Patna's NGO: WhatsApp first, then SMS
     worker = DeliveryWorker(build_senders(), NoTranslator(), clock)
     assert run_report_jobs(worker) == 1
@@ -746,8 +754,10 @@ def test_fuzz_never_a_server_error(twilio: FakeTwilio, request: tuple[str, dict[
 def test_a_whatsapp_check_in_after_24_hours_of_silence_goes_by_sms(twilio: FakeTwilio) -> None:
     """WhatsApp refuses free text a business starts outside the 24-hour window: Rasa-started messages (check-ins)
     to a family that has not written for a day go to the same number by SMS; inside the window, by WhatsApp."""
-    quiet = contacts.remember_inbound("whatsapp", PERSON, datetime.now(timezone.utc) - timedelta(hours=25))
-    recent = contacts.remember_inbound("whatsapp", OTHER)
+    with session_scope() as session:
+        quiet = contacts.remember_inbound(session, "whatsapp", PERSON, datetime.now(timezone.utc) - timedelta(hours=25))
+    with session_scope() as session:
+        recent = contacts.remember_inbound(session, "whatsapp", OTHER)
     output = TwilioInput.from_credentials(None).get_output_channel()
     assert output is not None
     asyncio.run(output.send_text_message(quiet, "check-in"))

@@ -29,9 +29,15 @@ from bot.followup.family import (
     read_enrolment_reply,
 )
 from bot.followup.worker import FollowupWorker
+from bot.store.db import session_scope
 from tests.followup_helpers import RecordingStarter, enrol
 
 SENDER = "rest-family-1"
+
+
+def _case_state(input_channel: str, sender: str) -> tuple[str, str] | None:
+    with session_scope() as session:
+        return case_state(session, input_channel, sender)
 
 
 def make_tracker(text: str, intent: str, prompt: str | None, slots: dict[str, Any] | None = None,
@@ -137,12 +143,12 @@ def test_opt_out_stops_checkins_and_start_restarts_them(family: str) -> None:
     assert slots["menu_choice"] is None  # an active case: START is only a greeting
     _, messages = run(ActionOptOut(), make_tracker("band karo", "opt_out", None))
     assert responses(messages) == ["utter_checkins_stopped"] and messages[0]["code"] == family
-    assert case_state("rest", SENDER) == (family, "opted_out")
+    assert _case_state("rest", SENDER) == (family, "opted_out")
     slots, _ = run(ActionReadMessage(), make_tracker("फिर से शुरू करें", "greet", None))
     assert slots["menu_choice"] == "followup_restart"
     _, messages = run(ActionRestartCheckins(), make_tracker("START", "greet", None))
     assert responses(messages) == ["utter_checkins_restarted"]
-    assert case_state("rest", SENDER) == (family, "active")
+    assert _case_state("rest", SENDER) == (family, "active")
 
 
 def test_opt_out_without_a_case_is_the_plain_confirmation(helpline_env: Path) -> None:

@@ -18,14 +18,14 @@ import requests
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.followup.conversation import EXTERNAL_INTENT, awaiting_answer
+from bot.followup.conversation import EXTERNAL_INTENT
 from bot.followup.family import case_state
 from bot.followup.schedule import IST
 from bot.language import REPLY_LANGUAGES
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, FollowupCase, Report
 from tests.conftest import _reset_caches
-from tests.followup_helpers import enrol, import_sample_once
+from tests.followup_helpers import awaiting_answer, enrol, import_sample_once
 from tests.replies import answer, reply_text
 from tests.servers import Helpline, running_helpline
 
@@ -60,6 +60,11 @@ def helpline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Helpline]:
         import_sample_once()
         yield servers
     _reset_caches()
+
+
+def _case_state(input_channel: str, sender: str) -> tuple[str, str] | None:
+    with session_scope() as session:
+        return case_state(session, input_channel, sender)
 
 
 def daytime_clock() -> ManualClock:
@@ -228,7 +233,7 @@ def test_a_family_asks_to_be_followed_up(helpline: Helpline) -> None:
     assert helpline.send(sender, "hamare bete ka haal chaal puchte rahiye") == [r("utter_followup_offer", "hi-Latn")]
     assert helpline.send(sender, "1") == [r("utter_followup_ask_district", "hi-Latn")]
     replies = helpline.send(sender, "hum log Gaya se hain")
-    state = case_state("rest", sender)
+    state = _case_state("rest", sender)
     assert state is not None and state[1] == "pending"
     reference = state[0]
     assert replies == [r("utter_followup_requested", "hi-Latn").format(code=reference, district="Gaya")]
@@ -248,7 +253,7 @@ def test_who_follows_up_comes_with_the_offer_of_checkins(helpline: Helpline) -> 
     assert helpline.send(sender, "1") == [r("utter_followup_ask_district", "en")]
     assert helpline.send(sender, "dont know") == [r("utter_followup_district_not_found", "en")]
     assert helpline.send(sender, "Motihari") == [
-        r("utter_followup_requested", "en").format(code=case_state("rest", sender)[0], district="East Champaran")]
+        r("utter_followup_requested", "en").format(code=_case_state("rest", sender)[0], district="East Champaran")]
 
 
 def test_a_family_can_say_no_to_followup(helpline: Helpline) -> None:

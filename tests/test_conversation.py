@@ -125,21 +125,28 @@ def _store(helpline: Helpline):  # noqa: ANN202 - returns the contacts module co
     return contacts
 
 
+def _in_store(helpline: Helpline, use):  # noqa: ANN001,ANN202 - one transaction on the servers' database
+    contacts = _store(helpline)
+    from bot.store.db import session_scope
+
+    with session_scope() as session:
+        return use(contacts, session)
+
+
 def test_callback_needs_consent_and_is_stored(helpline: Helpline) -> None:
     declined, agreed = new_sender(), new_sender()
     helpline.send(declined, "mujhe kisi se baat karni hai")
     assert helpline.send(declined, "nahi")[0] == reply_text("utter_callback_declined", "hi-Latn")
     helpline.send(agreed, "mujhe kisi se baat karni hai")
     assert helpline.send(agreed, "1")[0] == reply_text("utter_callback_recorded", "hi-Latn")
-    contacts = _store(helpline)
-    addresses = [r.address for r in contacts.open_callback_requests()]
+    addresses = [r.address for r in _in_store(helpline, lambda c, s: c.open_callback_requests(s))]
     assert agreed in addresses and declined not in addresses
 
 
 def test_opt_out_is_recorded(helpline: Helpline) -> None:
     sender = new_sender()
     assert helpline.send(sender, "please stop sending me messages") == [reply_text("utter_opted_out", "en")]
-    assert _store(helpline).is_opted_out("rest", sender)
+    assert _in_store(helpline, lambda c, s: c.is_opted_out(s, "rest", sender))
 
 
 def test_not_understood_gets_a_question_and_the_menu(helpline: Helpline) -> None:

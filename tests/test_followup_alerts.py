@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.delivery.senders import build_senders
-from bot.followup.conversation import answer_checkin
 from bot.followup.family import request_enrolment
 from bot.followup.schedule import IST
 from bot.followup.worker import FollowupWorker
@@ -27,7 +26,7 @@ from tests.conftest import _reset_caches
 from tests.fakes.telegram import TEST_BOT_TOKEN, FakeTelegram
 from tests.fakes.translate import FakeTranslate
 from tests.fakes.twilio import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, FakeTwilio
-from tests.followup_helpers import FAMILY, RecordingStarter, conversation_of, enrol
+from tests.followup_helpers import FAMILY, RecordingStarter, answer_checkin, conversation_of, enrol
 
 MAGADH_CHAT = -1001000000102  # Gaya's first NGO in bot/data/ngos.sample.yml (fictitious)
 NEED = "We need help with school fees and books for our daughter, Sunita Devi"
@@ -96,8 +95,11 @@ def test_an_agent_at_the_door_is_an_urgent_alert_and_a_recruitment_tip_off(fakes
 def test_a_familys_request_is_confirmed_by_the_ngos_acknowledgement(fakes: Fakes) -> None:
     clock = at_ist(2026, 11, 29, 11, 0)
     enrol(clock, date(2026, 11, 20), address="+15005550010")  # imports the NGO directory; another family
-    reference = request_enrolment("rest", "local-family", "gaya", "bho", clock=clock)
-    assert request_enrolment("rest", "local-family", "Gaya", "bho", clock=clock) == reference  # asked twice: one
+    with session_scope() as session:
+        reference = request_enrolment(session, "rest", "local-family", "gaya", "bho", clock=clock)
+    with session_scope() as session:
+        # asked twice: one
+        assert request_enrolment(session, "rest", "local-family", "Gaya", "bho", clock=clock) == reference
     with session_scope() as session:
         case = session.execute(select(FollowupCase).where(FollowupCase.reference == reference)).scalar_one()
         assert case.status == "pending" and case.checkins == []

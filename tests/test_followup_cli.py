@@ -15,7 +15,6 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.clock import ManualClock
 from bot.crypto import decrypt
-from bot.followup.conversation import answer_checkin
 from bot.followup.schedule import IST, today_in_india
 from bot.followup.worker import FollowupWorker
 from bot.ngo_commands import handle_ngo_message
@@ -23,7 +22,7 @@ from bot.settings import get_settings
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, FollowupCase
 from tests.fakes._base import FakeServer, Reply, Request
-from tests.followup_helpers import FAMILY, OTHER_FAMILY, RecordingStarter, conversation_of
+from tests.followup_helpers import FAMILY, OTHER_FAMILY, RecordingStarter, answer_checkin, conversation_of
 from tests.reports_helpers import import_sample
 
 THIRD_FAMILY = "+15005550008"

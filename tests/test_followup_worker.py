@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.followup.conversation import answer_checkin
 from bot.followup.family import restart_checkins, stop_checkins
 from bot.followup.schedule import IST, is_daytime
 from bot.followup.worker import FollowupWorker
 from bot.jobs import run_job
+from bot.store import contacts
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, Delivery, FollowupCase, Report
-from tests.followup_helpers import OTHER_FAMILY, RecordingStarter, conversation_of, enrol
+from tests.followup_helpers import FAMILY, OTHER_FAMILY, RecordingStarter, answer_checkin, conversation_of, enrol
 
 RETURNED = date(2026, 11, 20)  # check-ins due at 10:00 IST on 27-11-2026, 20-12-2026, 20-02-2027, ...
 
@@ -252,13 +252,21 @@ def test_opt_out_stops_check_ins_tells_the_ngo_and_a_family_can_rejoin(store_url
     starter = RecordingStarter()
     worker = FollowupWorker(starter, clock)
     assert worker.run_once() == 1
-    assert stop_checkins("twilio", conversation_of(), clock).changed
-    assert not stop_checkins("twilio", conversation_of(), clock).changed  # said twice: one alert
+    with session_scope() as session:
+        assert stop_checkins(session, "twilio", conversation_of(), clock).changed
+    with session_scope() as session:
+        assert not stop_checkins(session, "twilio", conversation_of(), clock).changed  # said twice: one alert
+    with session_scope() as session:
+        # the contact's opt-out, in the same transaction as the case's
+        assert contacts.is_opted_out(session, "sms", FAMILY)
     for _ in range(30):  # a year of fortnights: nothing goes out, not even reminders
         clock.advance(days=14)
         assert worker.run_once() == 0
     assert alerts() == Counter({"opted_out": 1}) and len(starter.started) == 1
-    assert restart_checkins("twilio", conversation_of(), clock).changed
+    with session_scope() as session:
+        assert restart_checkins(session, "twilio", conversation_of(), clock).changed
+    with session_scope() as session:
+        assert not contacts.is_opted_out(session, "sms", FAMILY)
     clock.advance(days=200)  # 12m passed while stopped (not sent); 18m is the next
     assert worker.run_once() == 1
     assert dict(statuses())["18m"] == "waiting" and dict(statuses())["12m"] == "cancelled"

@@ -10,6 +10,7 @@ from bot.replies import catalogue, text
 from bot.reports import drafts
 from bot.reports.conversation import start_report
 from bot.store import contacts
+from bot.store.db import session_scope
 from tests.conftest import _reset_caches
 from tests.reports_helpers import import_sample
 
@@ -30,7 +31,8 @@ def test_a_message_reaches_the_dialogue_under_a_pseudonym_once(store_url: str) -
     first = admit(_message(sid(1)))
     assert first.action == "dialogue" and first.text == "namaste"
     assert first.conversation_id and PERSON not in first.conversation_id
-    assert contacts.reach("twilio", first.conversation_id) == ("sms", PERSON)
+    with session_scope() as session:
+        assert contacts.reach(session, "twilio", first.conversation_id) == ("sms", PERSON)
     assert admit(_message(sid(1))).action == "duplicate"  # Twilio retried the webhook
     assert admit(_message(sid(2))).conversation_id == first.conversation_id
     # The same number on WhatsApp is another conversation.
@@ -128,9 +130,13 @@ def test_notices_exist_in_every_language_fit_two_sms_and_quote_only_helplines(na
 def test_provider_statuses_are_kept_and_failures_listed(store_url: str) -> None:
     from bot.store.inbound import recent_failures, record_status, status_counts
 
-    record_status("SM" + "1" * 32, "sms", "sent", None)
-    record_status("SM" + "1" * 32, "sms", "delivered", None)  # the latest status wins
-    record_status("SM" + "2" * 32, "whatsapp", "undelivered", "63016")
-    assert status_counts() == {"delivered": 1, "undelivered": 1}
-    [(_, channel, provider_id, code)] = recent_failures()
+    with session_scope() as session:
+        record_status(session, "SM" + "1" * 32, "sms", "sent", None)
+    with session_scope() as session:
+        record_status(session, "SM" + "1" * 32, "sms", "delivered", None)  # the latest status wins
+    with session_scope() as session:
+        record_status(session, "SM" + "2" * 32, "whatsapp", "undelivered", "63016")
+    with session_scope() as session:
+        assert status_counts(session) == {"delivered": 1, "undelivered": 1}
+        [(_, channel, provider_id, code)] = recent_failures(session)
     assert (channel, provider_id, code) == ("whatsapp", "SM" + "2" * 32, "63016")

@@ -94,9 +94,12 @@ def _file(relation: str, count: int, clock: ManualClock) -> list[str]:
     """`count` reports in `relation`, filed and routed under an older directory; the sample directory is in force
     afterwards (so the retired NGO is inactive)."""
     if relation == "escalated":
-        import_directory(_directory(["retired-gaya-sample", "saran-bachpan-sample", "rajasthan-state-desk-sample"]))
+        with session_scope() as session:
+            import_directory(session, _directory(["retired-gaya-sample", "saran-bachpan-sample",
+                                                  "rajasthan-state-desk-sample"]))
     else:
-        import_directory(_directory(["magadh-child-rights-sample", "gaya-nawada-outreach-sample",
+        with session_scope() as session:
+            import_directory(session, _directory(["magadh-child-rights-sample", "gaya-nawada-outreach-sample",
                                      "retired-gaya-sample"]))
     district, destination = {"district": ("Gaya", None), "sent": ("Gaya", "Saran"), "escalated": ("Gaya", None),
                              "unknown": (None, None), "other_state": ("Jaipur", None)}[relation]
@@ -275,7 +278,8 @@ def test_cli_acknowledges_and_closes_for_an_ngo_that_may(store_url: str, capsys:
 def test_cli_refuses_an_ngo_that_may_not(store_url: str, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...],
                                          exit_code: int, message: str) -> None:
     clock = ManualClock()
-    import_directory(_directory(["magadh-child-rights-sample", "gaya-nawada-outreach-sample",
+    with session_scope() as session:
+        import_directory(session, _directory(["magadh-child-rights-sample", "gaya-nawada-outreach-sample",
                                  "retired-gaya-sample"]))
     code = file_report(clock, destination=None).code
     import_sample()  # the retired NGO is no longer in the directory

@@ -60,7 +60,9 @@ def _deliveries() -> list[Delivery]:
 
 def test_forward_goes_to_the_district_ngo_and_the_corridor_end(fakes: Fakes) -> None:
     clock = ManualClock()
-    contacts.remember_inbound("whatsapp", "+15005550109", clock.now())  # Jaipur wrote today: WhatsApp is open
+    with session_scope() as session:
+        # Jaipur wrote today: WhatsApp is open
+        contacts.remember_inbound(session, "whatsapp", "+15005550109", clock.now())
     submitted = file_report(clock)
     worker = _worker(clock, fakes)
     assert run_report_jobs(worker) == 2
@@ -236,7 +238,8 @@ def test_the_database_holds_no_phone_number_or_report_text_in_clear(fakes: Fakes
 
 def test_outside_whatsapps_24_hours_a_forward_goes_by_sms(fakes: Fakes) -> None:
     clock = ManualClock()
-    contacts.remember_inbound("whatsapp", "+15005550101", clock.now() - timedelta(hours=25))
+    with session_scope() as session:
+        contacts.remember_inbound(session, "whatsapp", "+15005550101", clock.now() - timedelta(hours=25))
     file_report(clock, destination=None, district="Patna")  # Patna prefers WhatsApp
     run_report_jobs(_worker(clock, fakes, translate=False))
     [message] = fakes.twilio.messages

@@ -63,7 +63,8 @@ def test_reimport_deactivates_removed_ngos_and_keeps_their_rows(store_url: str) 
         "ngos": [{"id": "bihar-state-desk-sample", "name": "State desk (fictitious)", "language": "hi",
                   "contacts": [{"sms": "+15005550110"}]}],
     })
-    import_directory(smaller)
+    with session_scope() as session:
+        import_directory(session, smaller)
     with session_scope() as session:
         active = {n.key for n in session.execute(select(Ngo).where(Ngo.active.is_(True))).scalars()}
         everyone = {n.key for n in session.execute(select(Ngo)).scalars()}

@@ -7,25 +7,35 @@ from sqlalchemy import text
 
 from bot.settings import ConfigurationError, load_settings
 from bot.store import contacts
-from bot.store.db import get_engine
+from bot.store.db import get_engine, session_scope
 
 TEST_NUMBER = "whatsapp:+15005550006"  # Twilio's test number, never a real person
 
 
 def test_opt_out_and_back(store_url: str) -> None:
-    assert not contacts.is_opted_out("twilio", TEST_NUMBER)
-    contacts.set_opted_out("twilio", TEST_NUMBER, True, "bho")
-    assert contacts.is_opted_out("twilio", TEST_NUMBER)
-    assert not contacts.is_opted_out("telegram", TEST_NUMBER)  # the same string on another channel is another person
-    contacts.set_opted_out("twilio", TEST_NUMBER, False)
-    assert not contacts.is_opted_out("twilio", TEST_NUMBER)
+    with session_scope() as session:
+        assert not contacts.is_opted_out(session, "twilio", TEST_NUMBER)
+    with session_scope() as session:
+        contacts.set_opted_out(session, "twilio", TEST_NUMBER, True, "bho")
+    with session_scope() as session:
+        assert contacts.is_opted_out(session, "twilio", TEST_NUMBER)
+    with session_scope() as session:
+        # the same string on another channel is another person
+        assert not contacts.is_opted_out(session, "telegram", TEST_NUMBER)
+    with session_scope() as session:
+        contacts.set_opted_out(session, "twilio", TEST_NUMBER, False)
+    with session_scope() as session:
+        assert not contacts.is_opted_out(session, "twilio", TEST_NUMBER)
 
 
 def test_callback_request_is_stored_encrypted(store_url: str) -> None:
-    first = contacts.record_callback_request("twilio", TEST_NUMBER, "hi")
-    second = contacts.record_callback_request("twilio", TEST_NUMBER, "hi")
+    with session_scope() as session:
+        first = contacts.record_callback_request(session, "twilio", TEST_NUMBER, "hi")
+    with session_scope() as session:
+        second = contacts.record_callback_request(session, "twilio", TEST_NUMBER, "hi")
     assert second > first
-    open_requests = contacts.open_callback_requests()
+    with session_scope() as session:
+        open_requests = contacts.open_callback_requests(session)
     assert [r.address for r in open_requests] == [TEST_NUMBER, TEST_NUMBER]
     assert {r.language for r in open_requests} == {"hi"}
     with get_engine().connect() as connection:

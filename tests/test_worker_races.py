@@ -189,7 +189,8 @@ def test_a_late_failure_does_not_release_another_workers_claim(fakes: Fakes) -> 
     next contact on top of the one in flight."""
     clock = ManualClock()
     delivery_id, _, dead_lease = _interrupted(clock, "Patna")
-    contacts.remember_inbound("whatsapp", "+15005550101", clock.now())
+    with session_scope() as session:
+        contacts.remember_inbound(session, "whatsapp", "+15005550101", clock.now())
     dead, b = _worker(clock), _worker(clock)
     b.recover_interrupted()
     new_lease = b._claim(delivery_id, clock.now())
@@ -209,7 +210,9 @@ def test_a_late_failure_does_not_release_another_workers_claim(fakes: Fakes) -> 
 @pytest.mark.parametrize("district, channel", [("Siwan", "sms"), ("Patna", "whatsapp"), ("Gaya", "telegram")])
 def test_a_forward_sent_again_after_an_interruption_says_so(fakes: Fakes, district: str, channel: str) -> None:
     clock = ManualClock()
-    contacts.remember_inbound("whatsapp", "+15005550101", clock.now())  # Patna: WhatsApp's 24 hours are open
+    with session_scope() as session:
+        # Patna: WhatsApp's 24 hours are open
+        contacts.remember_inbound(session, "whatsapp", "+15005550101", clock.now())
     delivery_id, marker, _ = _interrupted(clock, district)
     assert run_report_jobs(_worker(clock)) == 1
     if channel == "telegram":
@@ -261,12 +264,11 @@ def test_a_late_rasa_failure_does_not_give_back_another_workers_check_in(store_u
     """Worker A asks Rasa to start a check-in; Rasa is so slow that A's lease runs out. Worker B recovers the check-in
     (nothing went out) and starts it again. A's request then fails: A must not give the check-in back — B's start is
     in flight and asks the family — or it would be claimed and asked a third time. One question reaches the family."""
-    from bot.followup.conversation import prompt_checkin
     from bot.followup.schedule import IST
     from bot.followup.starter import StartError
     from bot.followup.worker import FollowupWorker
     from bot.store.models import CheckIn
-    from tests.followup_helpers import enrol
+    from tests.followup_helpers import enrol, prompt_checkin
 
     clock = ManualClock(datetime(2026, 11, 27, 10, 0, tzinfo=IST).astimezone(timezone.utc))
     enrol(clock, date(2026, 11, 20))  # the first check-in is due at 10:00 IST on 27-11-2026

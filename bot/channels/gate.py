@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.channels.notices import notice
 from bot.channels.ratelimit import RateLimiter
 from bot.clock import Clock, SystemClock
@@ -23,7 +25,8 @@ from bot.nlu.emergency_cues import has_emergency_cue
 from bot.reports import drafts
 from bot.settings import get_settings
 from bot.store import contacts
-from bot.store.inbound import first_time, forget
+from bot.store.db import session_scope
+from bot.store.inbound import forget, mark_seen
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +89,20 @@ def _attach(input_channel: str, conversation_id: str, **extra: Any) -> bool:
     return True
 
 
+def _first_time(message: Inbound) -> bool:
+    """True the first time this message is seen, False for a provider's redelivery. Its own short transaction,
+    committed before the work, so that a concurrent redelivery (another replica) is dropped."""
+    try:
+        with session_scope() as session:
+            mark_seen(session, message.channel, message.provider_id)
+        return True
+    except IntegrityError:
+        return False
+
+
 def admit(message: Inbound, clock: Clock | None = None) -> Decision:
     """Decide what happens to one inbound message (see the module docstring)."""
-    if not first_time(message.channel, message.provider_id):
+    if not _first_time(message):
         return Decision("duplicate")
     try:
         return _decide(message, (clock or SystemClock()))
@@ -97,15 +111,23 @@ def admit(message: Inbound, clock: Clock | None = None) -> Decision:
         raise
 
 
+def address_of(conversation_id: str) -> tuple[str, str] | None:
+    """(channel, address) behind a conversation id, for a channel's output (one short transaction)."""
+    with session_scope() as session:
+        return contacts.address_for(session, conversation_id)
+
+
 def release(message: Inbound) -> None:
     """The message could not be handled after all (the store or the dialogue failed): forget that it was seen, so
     the provider's redelivery is processed instead of dropped."""
-    forget(message.channel, message.provider_id)
+    with session_scope() as session:
+        forget(session, message.channel, message.provider_id)
 
 
 def _decide(message: Inbound, clock: Clock) -> Decision:
     now = clock.now()
-    conversation_id = contacts.remember_inbound(message.channel, message.address, now)
+    with session_scope() as session:
+        conversation_id = contacts.remember_inbound(session, message.channel, message.address, now)
     language = language_of(message.text)
     if message.text:
         ngo = handle_ngo_message(message.channel, message.address, message.text, clock)

@@ -37,15 +37,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Bot, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update, error
 
-from bot.channels.gate import Inbound, admit, language_of, release
+from bot.channels.gate import Inbound, address_of, admit, language_of, release
 from bot.channels.inbound import InboundTextError
 from bot.channels.notices import notice
 from bot.channels.telegram_updates import _PRIVATE, Incoming, read_update  # noqa: F401  (Incoming: re-exported)
 from bot.delivery.senders import _telegram_error, telegram_bot
 from bot.dialogue.questions import MAIN_MENU, QUESTIONS
-from bot.reports.acknowledgement import is_registered_ngo
+from bot.ngo_commands import is_ngo
 from bot.settings import Settings, get_settings
-from bot.store import contacts
 
 logger = logging.getLogger(__name__)
 
@@ -180,7 +179,7 @@ class TelegramOutput(OutputChannel):
     async def _chat_for(self, recipient_id: str) -> int | None:
         if self._chat_id is not None:
             return self._chat_id
-        found = await asyncio.get_running_loop().run_in_executor(None, contacts.address_for, recipient_id)
+        found = await asyncio.get_running_loop().run_in_executor(None, address_of, recipient_id)
         if found is None or found[0] != "telegram":
             logger.warning("telegram: a message was dropped: the conversation has no Telegram chat")
             return None
@@ -372,7 +371,7 @@ class TelegramInput(InputChannel):
         try:
             if incoming.kind == "callback" or incoming.chat_type != _PRIVATE:
                 # Buttons are only on our forwards to NGOs, and groups matter only when they are an NGO's chat.
-                if not await loop.run_in_executor(None, is_registered_ngo, "telegram", address):
+                if not await loop.run_in_executor(None, is_ngo, "telegram", address):
                     logger.info("telegram: %s from a chat that is not an NGO's: ignored", incoming.kind)
                     return 200, "ignored"
             decision = await loop.run_in_executor(None, admit, inbound)

@@ -40,7 +40,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from bot.channels.gate import Decision, Inbound, Media, admit, release
+from bot.channels.gate import Decision, Inbound, Media, address_of, admit, release
 from bot.channels.inbound import InboundTextError, clean_text
 from bot.channels.notices import notice
 from bot.clock import as_utc
@@ -49,6 +49,7 @@ from bot.reports.worker import WHATSAPP_WINDOW, provider_failed  # re-queues a f
 from bot.settings import Settings, get_settings
 from bot.sms import split_for_sms
 from bot.store import contacts
+from bot.store.db import session_scope
 from bot.store.inbound import record_status
 
 logger = logging.getLogger(__name__)
@@ -198,9 +199,15 @@ def with_button_lines(text: str, buttons: List[Dict[str, Any]]) -> str:
     return "\n".join([text.rstrip(), *lines]) if text and text.strip() else "\n".join(lines)
 
 
+def _record_status(provider_id: str, channel: str, status: str, error_code: str | None) -> None:
+    with session_scope() as session:
+        record_status(session, provider_id, channel, status, error_code)
+
+
 def _whatsapp_window_open(address: str) -> bool:
     """True while the person's last WhatsApp message is less than 24 hours old (Meta's customer-service window)."""
-    last = contacts.last_inbound("whatsapp", address)
+    with session_scope() as session:
+        last = contacts.last_inbound(session, "whatsapp", address)
     return last is not None and datetime.now(timezone.utc) - as_utc(last) < WHATSAPP_WINDOW
 
 
@@ -232,7 +239,7 @@ class TwilioOutput(OutputChannel):
     async def _recipient(self, recipient_id: str) -> tuple[str, str] | None:
         if self._channel and self._address:
             return self._channel, self._address
-        found = await in_executor(contacts.address_for, recipient_id)
+        found = await in_executor(address_of, recipient_id)
         if found is None or found[0] not in ("sms", "whatsapp"):
             return None
         if found[0] == "whatsapp" and not await in_executor(_whatsapp_window_open, found[1]):
@@ -478,7 +485,7 @@ class TwilioInput(InputChannel):
         party = form.one("To") or form.one("From") or ""
         channel = "whatsapp" if party.startswith("whatsapp:") else "sms"
         try:
-            await in_executor(record_status, sid, channel, state, error_code)
+            await in_executor(_record_status, sid, channel, state, error_code)
             if state in FAILED_STATUSES:
                 requeued = await in_executor(provider_failed, sid)
                 if requeued:

@@ -71,11 +71,11 @@ def normalise_address(channel: str, address: str) -> str:
     return value
 
 
-def family_address(input_channel: str | None, conversation_id: str) -> tuple[str, str]:
+def family_address(session: Session, input_channel: str | None, conversation_id: str) -> tuple[str, str]:
     """(channel, address) of the family behind a Rasa conversation. Check-ins on the REST channel are started
     without an output channel, and Rasa then names the input channel "collector"."""
     channel = "rest" if input_channel in (None, "", "collector", "rest", "cmdline") else str(input_channel)
-    return contacts.reach(channel, conversation_id)
+    return contacts.reach(session, channel, conversation_id)
 
 
 def conversation_id(channel: str, address: str) -> str:

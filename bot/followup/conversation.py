@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from bot.clock import Clock, SystemClock
 from bot.crypto import decrypt, encrypt
 from bot.dialogue.questions import CHECKIN_QUESTIONS, NOTHING, YES, YES_NO_OPTIONS, checkin_prompt
@@ -20,7 +22,6 @@ from bot.followup.alerts import raise_alert
 from bot.followup.cases import case_for_contact, family_address
 from bot.followup.schedule import today_in_india
 from bot.settings import get_settings
-from bot.store.db import session_scope
 from bot.store.models import CheckIn, FollowupCase
 from bot.text import lexicon
 from bot.text.tokens import words as _tokens
@@ -111,72 +112,68 @@ def _open_checkin(case: FollowupCase) -> CheckIn | None:
     return candidates[-1] if candidates else None
 
 
-def _case_of(input_channel: str | None, conversation_id: str, session) -> FollowupCase | None:  # type: ignore[no-untyped-def]
-    channel, address = family_address(input_channel, conversation_id)
+def _case_of(session: Session, input_channel: str | None, conversation_id: str) -> FollowupCase | None:
+    channel, address = family_address(session, input_channel, conversation_id)
     return case_for_contact(session, channel, address)
 
 
-def language_for(input_channel: str | None, conversation_id: str) -> str | None:
+def language_for(session: Session, input_channel: str | None, conversation_id: str) -> str | None:
     """The language the family's case was enrolled in (check-ins start in it, not in a guess from empty text)."""
-    with session_scope() as session:
-        case = _case_of(input_channel, conversation_id, session)
-        return case.language if case else None
+    case = _case_of(session, input_channel, conversation_id)
+    return case.language if case else None
 
 
-def prompt_checkin(input_channel: str | None, conversation_id: str) -> CheckinPrompt | None:
+def prompt_checkin(session: Session, input_channel: str | None, conversation_id: str) -> CheckinPrompt | None:
     """The check-in to send now, recording that it was sent; None if this conversation has no open check-in."""
-    with session_scope() as session:
-        case = _case_of(input_channel, conversation_id, session)
-        if case is None or case.status != "active":
-            return None
-        checkin = _open_checkin(case)
-        if checkin is None or checkin.step >= len(QUESTIONS):
-            return None
-        if checkin.status == "firing":
-            checkin.prompts = checkin.sends  # the question of this send is going out now
-        return CheckinPrompt(case.reference, case.language, checkin.sends > 1, PROMPTS[QUESTIONS[checkin.step]])
+    case = _case_of(session, input_channel, conversation_id)
+    if case is None or case.status != "active":
+        return None
+    checkin = _open_checkin(case)
+    if checkin is None or checkin.step >= len(QUESTIONS):
+        return None
+    if checkin.status == "firing":
+        checkin.prompts = checkin.sends  # the question of this send is going out now
+    return CheckinPrompt(case.reference, case.language, checkin.sends > 1, PROMPTS[QUESTIONS[checkin.step]])
 
 
-def awaiting_answer(input_channel: str | None, conversation_id: str) -> bool:
-    with session_scope() as session:
-        case = _case_of(input_channel, conversation_id, session)
-        checkin = _open_checkin(case) if case is not None and case.status == "active" else None
-        return checkin is not None and checkin.step < len(QUESTIONS)
+def awaiting_answer(session: Session, input_channel: str | None, conversation_id: str) -> bool:
+    case = _case_of(session, input_channel, conversation_id)
+    checkin = _open_checkin(case) if case is not None and case.status == "active" else None
+    return checkin is not None and checkin.step < len(QUESTIONS)
 
 
-def answer_checkin(input_channel: str | None, conversation_id: str, text: str, intent: str | None,
-                   clock: Clock | None = None, strict: bool = False) -> CheckinTurn | None:
+def answer_checkin(session: Session, input_channel: str | None, conversation_id: str, text: str,
+                   intent: str | None, clock: Clock | None = None, strict: bool = False) -> CheckinTurn | None:
     """Record a reply to the open check-in's current question. None when there is no open check-in.
 
     `strict`: the message reads like a request of its own ("paisa kab aayega?"); it counts as an answer only when it
     clearly is one ("paisa nahi aaya"), otherwise None is returned, nothing is recorded and the caller answers the
     request instead."""
     now = (clock or SystemClock()).now()
-    with session_scope() as session:
-        case = _case_of(input_channel, conversation_id, session)
-        checkin = _open_checkin(case) if case is not None and case.status == "active" else None
-        if case is None or checkin is None or checkin.step >= len(QUESTIONS):
-            return None
-        remaining = QUESTIONS[checkin.step:]
-        values = read_many(text, remaining)
-        if values is None:
-            question = remaining[0]
-            value = read_need(text) if question == "need" else read_yes_no(text, intent)
-            if value is None or value is False and question == "need":
-                return None if strict else CheckinTurn("unclear", PROMPTS[question])
-            values = [value]
-        raised: list[str] = []
-        answers = json.loads(decrypt(checkin.answers_encrypted)) if checkin.answers_encrypted else {}
-        for question, value in zip(remaining[: len(values)], values, strict=True):
-            answers[question] = value
-            raised += apply_answer(session, case, checkin, question, value, now)
-            checkin.step += 1
-        checkin.answers_encrypted = encrypt(json.dumps(answers, ensure_ascii=False))
-        checkin.answered_at = checkin.answered_at or now
-        if checkin.step >= len(QUESTIONS):
-            checkin.status, checkin.lease_until = "answered", None
-        next_prompt = PROMPTS[QUESTIONS[checkin.step]] if checkin.step < len(QUESTIONS) else None
-        return CheckinTurn("recorded", next_prompt, tuple(raised))
+    case = _case_of(session, input_channel, conversation_id)
+    checkin = _open_checkin(case) if case is not None and case.status == "active" else None
+    if case is None or checkin is None or checkin.step >= len(QUESTIONS):
+        return None
+    remaining = QUESTIONS[checkin.step:]
+    values = read_many(text, remaining)
+    if values is None:
+        question = remaining[0]
+        value = read_need(text) if question == "need" else read_yes_no(text, intent)
+        if value is None or value is False and question == "need":
+            return None if strict else CheckinTurn("unclear", PROMPTS[question])
+        values = [value]
+    raised: list[str] = []
+    answers = json.loads(decrypt(checkin.answers_encrypted)) if checkin.answers_encrypted else {}
+    for question, value in zip(remaining[: len(values)], values, strict=True):
+        answers[question] = value
+        raised += apply_answer(session, case, checkin, question, value, now)
+        checkin.step += 1
+    checkin.answers_encrypted = encrypt(json.dumps(answers, ensure_ascii=False))
+    checkin.answered_at = checkin.answered_at or now
+    if checkin.step >= len(QUESTIONS):
+        checkin.status, checkin.lease_until = "answered", None
+    next_prompt = PROMPTS[QUESTIONS[checkin.step]] if checkin.step < len(QUESTIONS) else None
+    return CheckinTurn("recorded", next_prompt, tuple(raised))
 
 
 def apply_answer(session, case: FollowupCase, checkin: CheckIn, question: str, value: bool | str,  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock, SystemClock, as_utc
 from bot.crypto import decrypt
@@ -31,7 +32,6 @@ from bot.followup.cases import (
 from bot.followup.schedule import next_daytime, today_in_india
 from bot.followup.words import SCHEMES
 from bot.reports.outbox import audit
-from bot.store.db import session_scope
 from bot.store.models import CheckIn, FollowupCase, Ngo, Report
 
 OPEN_CHECKIN = ("scheduled", "firing", "waiting")
@@ -133,22 +133,21 @@ def _row(case: FollowupCase, open_alerts: int, now: datetime) -> CaseRow:
     )
 
 
-def list_cases(district: str | None = None, overdue: bool = False, alerts: bool = False,
+def list_cases(session: Session, district: str | None = None, overdue: bool = False, alerts: bool = False,
                clock: Clock | None = None) -> list[CaseRow]:
     """Cases ordered by district then reference; `overdue` / `alerts` keep only cases with overdue check-ins / open
     alerts."""
     now = (clock or SystemClock()).now()
-    with session_scope() as session:
-        query = select(FollowupCase).order_by(FollowupCase.district, FollowupCase.reference)
-        if district:
-            query = query.where(FollowupCase.district == _district_name(district))
-        counts: dict[int, int] = {}
-        for case_id in session.execute(
-            select(Report.case_id).where(Report.case_id.is_not(None), Report.kind == "alert",
-                                         Report.status != "closed")
-        ).scalars():
-            counts[case_id] = counts.get(case_id, 0) + 1
-        rows = [_row(case, counts.get(case.id, 0), now) for case in session.execute(query).scalars()]
+    query = select(FollowupCase).order_by(FollowupCase.district, FollowupCase.reference)
+    if district:
+        query = query.where(FollowupCase.district == _district_name(district))
+    counts: dict[int, int] = {}
+    for case_id in session.execute(
+        select(Report.case_id).where(Report.case_id.is_not(None), Report.kind == "alert",
+                                     Report.status != "closed")
+    ).scalars():
+        counts[case_id] = counts.get(case_id, 0) + 1
+    rows = [_row(case, counts.get(case.id, 0), now) for case in session.execute(query).scalars()]
     if overdue:
         rows = [row for row in rows if row.overdue]
     if alerts:
@@ -164,115 +163,111 @@ def _district_name(name: str) -> str:
     return district.name if district else name
 
 
-def list_alerts(clock: Clock | None = None) -> list[AlertRow]:
+def list_alerts(session: Session, clock: Clock | None = None) -> list[AlertRow]:
     """Open follow-up alerts (and families' enrolment requests waiting for the NGO), oldest first."""
     now = (clock or SystemClock()).now()
-    with session_scope() as session:
-        rows = session.execute(
-            select(Report, FollowupCase.reference).join(FollowupCase, FollowupCase.id == Report.case_id)
-            .where(Report.kind.in_(ALERT_KINDS), Report.status != "closed").order_by(Report.id)
-        ).all()
-        return [
-            AlertRow(report.code, reference, reason_of(report), report.urgent, report.status,
-                     report.district or "unknown", as_utc(report.created_at),
-                     (now - as_utc(report.created_at)).total_seconds() / 3600)
-            for report, reference in rows
-        ]
+    rows = session.execute(
+        select(Report, FollowupCase.reference).join(FollowupCase, FollowupCase.id == Report.case_id)
+        .where(Report.kind.in_(ALERT_KINDS), Report.status != "closed").order_by(Report.id)
+    ).all()
+    return [
+        AlertRow(report.code, reference, reason_of(report), report.urgent, report.status,
+                 report.district or "unknown", as_utc(report.created_at),
+                 (now - as_utc(report.created_at)).total_seconds() / 3600)
+        for report, reference in rows
+    ]
 
 
-def show_case(reference: str, clock: Clock | None = None) -> dict | None:
+def show_case(session: Session, reference: str, clock: Clock | None = None) -> dict | None:
     """One case in full, decrypted: names, contact, place, claims with dates, every check-in with its answers, and
     every report raised about it (alerts, the enrolment request, recruitment tips)."""
     now = (clock or SystemClock()).now()
-    with session_scope() as session:
-        case = session.execute(select(FollowupCase).where(FollowupCase.reference == reference.strip())
-                               ).scalar_one_or_none()
-        if case is None:
-            return None
-        reports = session.execute(select(Report).where(Report.case_id == case.id).order_by(Report.id)).scalars()
-        names = {ngo.id: ngo.key for ngo in session.execute(select(Ngo)).scalars()}
-        return {
-            "reference": case.reference,
-            "status": case.status,
-            "ngo": case.ngo.key if case.ngo else None,
-            "district": case.district,
-            "state": case.state,
-            "place": decrypted(case.place_encrypted),
-            "channel": case.channel,
-            "contact": decrypt(case.address_encrypted),
-            "language": case.language,
-            "guardian": decrypted(case.guardian_name_encrypted),
-            "child": decrypted(case.child_name_encrypted),
-            "child_age": case.child_age,
-            "returned_on": case.returned_on,
-            "enrolled_at": as_utc(case.created_at),
-            "school_stage": case.school_stage,
-            "school": decrypted(case.school_name_encrypted),
-            "school_updated_on": case.school_updated_on,
-            "living_at_home": case.living_at_home,
-            "money_reported_on": case.money_reported_on,
-            "opted_out_at": as_utc(case.opted_out_at) if case.opted_out_at else None,
-            "claims": [
-                {"scheme": c.scheme, "stage": c.stage, "applied_on": c.applied_on, "sanctioned_on": c.sanctioned_on,
-                 "paid_on": c.paid_on}
-                for c in case.claims
-            ],
-            "checkins": [
-                {"sequence": c.sequence, "label": c.label, "due_at": as_utc(c.due_at), "status": c.status,
-                 "overdue": is_overdue(c, now), "sends": c.sends, "prompts": c.prompts,
-                 "fired_at": as_utc(c.fired_at) if c.fired_at else None,
-                 "answered_at": as_utc(c.answered_at) if c.answered_at else None,
-                 "answers": json.loads(decrypt(c.answers_encrypted)) if c.answers_encrypted else {},
-                 "error": c.last_error}
-                for c in case.checkins
-            ],
-            "alerts": [
-                {"code": r.code, "kind": r.kind, "reason": reason_of(r), "urgent": r.urgent, "status": r.status,
-                 "created_at": as_utc(r.created_at), "acknowledged_by": names.get(r.acknowledged_by)}
-                for r in reports
-            ],
-        }
+    case = session.execute(select(FollowupCase).where(FollowupCase.reference == reference.strip())
+                           ).scalar_one_or_none()
+    if case is None:
+        return None
+    reports = session.execute(select(Report).where(Report.case_id == case.id).order_by(Report.id)).scalars()
+    names = {ngo.id: ngo.key for ngo in session.execute(select(Ngo)).scalars()}
+    return {
+        "reference": case.reference,
+        "status": case.status,
+        "ngo": case.ngo.key if case.ngo else None,
+        "district": case.district,
+        "state": case.state,
+        "place": decrypted(case.place_encrypted),
+        "channel": case.channel,
+        "contact": decrypt(case.address_encrypted),
+        "language": case.language,
+        "guardian": decrypted(case.guardian_name_encrypted),
+        "child": decrypted(case.child_name_encrypted),
+        "child_age": case.child_age,
+        "returned_on": case.returned_on,
+        "enrolled_at": as_utc(case.created_at),
+        "school_stage": case.school_stage,
+        "school": decrypted(case.school_name_encrypted),
+        "school_updated_on": case.school_updated_on,
+        "living_at_home": case.living_at_home,
+        "money_reported_on": case.money_reported_on,
+        "opted_out_at": as_utc(case.opted_out_at) if case.opted_out_at else None,
+        "claims": [
+            {"scheme": c.scheme, "stage": c.stage, "applied_on": c.applied_on, "sanctioned_on": c.sanctioned_on,
+             "paid_on": c.paid_on}
+            for c in case.claims
+        ],
+        "checkins": [
+            {"sequence": c.sequence, "label": c.label, "due_at": as_utc(c.due_at), "status": c.status,
+             "overdue": is_overdue(c, now), "sends": c.sends, "prompts": c.prompts,
+             "fired_at": as_utc(c.fired_at) if c.fired_at else None,
+             "answered_at": as_utc(c.answered_at) if c.answered_at else None,
+             "answers": json.loads(decrypt(c.answers_encrypted)) if c.answers_encrypted else {},
+             "error": c.last_error}
+            for c in case.checkins
+        ],
+        "alerts": [
+            {"code": r.code, "kind": r.kind, "reason": reason_of(r), "urgent": r.urgent, "status": r.status,
+             "created_at": as_utc(r.created_at), "acknowledged_by": names.get(r.acknowledged_by)}
+            for r in reports
+        ],
+    }
 
 
-def enrol_case(enrolment: Enrolment, ngo_key: str | None = None, clock: Clock | None = None,
+def enrol_case(session: Session, enrolment: Enrolment, ngo_key: str | None = None, clock: Clock | None = None,
                actor: str = "cli") -> Enrolled:
     """Enrol a family (active at once). Raises EnrolmentError for bad input, an unknown NGO, or a contact that
     already has an open case (check-ins are per conversation: one open case per number)."""
     now = (clock or SystemClock()).now()
-    with session_scope() as session:
-        ngo = None
-        if ngo_key:
-            ngo = session.execute(select(Ngo).where(Ngo.key == ngo_key)).scalar_one_or_none()
-            if ngo is None:
-                raise EnrolmentError(f"no NGO {ngo_key!r} in the directory (see `helpline ngos routes`)")
-        existing = case_for_contact(session, enrolment.channel, normalise_address(enrolment.channel,
-                                                                                  enrolment.address))
-        if existing is not None:
-            raise EnrolmentError(f"this contact already has an open case {existing.reference}")
-        case = create_case(session, enrolment, ngo, "active", now, actor)
-        return Enrolled(case.reference, case.district or "unknown",
-                        tuple((c.label, today_in_india(as_utc(c.due_at))) for c in case.checkins),
-                        first_contact_day(case, now))
+    ngo = None
+    if ngo_key:
+        ngo = session.execute(select(Ngo).where(Ngo.key == ngo_key)).scalar_one_or_none()
+        if ngo is None:
+            raise EnrolmentError(f"no NGO {ngo_key!r} in the directory (see `helpline ngos routes`)")
+    existing = case_for_contact(session, enrolment.channel, normalise_address(enrolment.channel,
+                                                                              enrolment.address))
+    if existing is not None:
+        raise EnrolmentError(f"this contact already has an open case {existing.reference}")
+    case = create_case(session, enrolment, ngo, "active", now, actor)
+    return Enrolled(case.reference, case.district or "unknown",
+                    tuple((c.label, today_in_india(as_utc(c.due_at))) for c in case.checkins),
+                    first_contact_day(case, now))
 
 
-def update_case(reference: str, school_stage: str | None = None, school_name: str | None = None,
+def update_case(session: Session, reference: str, school_stage: str | None = None, school_name: str | None = None,
                 claims: list[tuple[str, str, date | None]] | None = None, close: bool = False,
                 clock: Clock | None = None, actor: str = "cli") -> str:
     """Change a case's trackers, or close it (no more check-ins). Returns the case's status afterwards. Raises
     EnrolmentError (unknown case, stage or scheme): nothing is changed then."""
     now = (clock or SystemClock()).now()
-    with session_scope() as session:
-        case = case_by_reference(session, reference)
-        if school_stage or school_name:
-            set_school(session, case, school_stage or case.school_stage, school_name, now, actor)
-        for scheme, stage, on in claims or []:
-            set_claim(session, case, scheme, stage, on, now, actor)
-        if close and case.status != "closed":
-            case.status = "closed"
-            cancelled = cancel_open_checkins(session, case)
-            audit(session, None, actor, "case_closed", f"case {case.reference} cancelled={cancelled}", now)
-        case.updated_at = now
-        return case.status
+    case = case_by_reference(session, reference)
+    if school_stage or school_name:
+        set_school(session, case, school_stage or case.school_stage, school_name, now, actor)
+    for scheme, stage, on in claims or []:
+        set_claim(session, case, scheme, stage, on, now, actor)
+    if close and case.status != "closed":
+        case.status = "closed"
+        cancelled = cancel_open_checkins(session, case)
+        audit(session, None, actor, "case_closed", f"case {case.reference} cancelled={cancelled}", now)
+    case.updated_at = now
+    return case.status
 
 
 CSV_COLUMNS = ("reference", "district", "state", "status", "ngo", "returned_on", "enrolled_on", "school_stage",

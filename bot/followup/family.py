@@ -1,6 +1,7 @@
 """The family's side of follow-up: "status" in plain words, stopping and restarting check-ins, and asking to be
 enrolled through the assistant (the district NGO confirms by acknowledging the request, OK CODE).
 
+Every function works in the caller's transaction (`session`): the application layer opens it (see the README).
 The readers at the end (`looks_like_restart`, `looks_like_case_status`, `read_enrolment_reply`, `district_in`) are
 pure: they say what a message means in the dialogue; the actions then call the functions above.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock, SystemClock, as_utc
 from bot.dialogue.choices import Choice
@@ -30,7 +33,7 @@ from bot.followup.words import claims_words, followup_words, school_words
 from bot.language import REPLY_LANGUAGES
 from bot.replies import FALLBACK_LANGUAGE
 from bot.reports.outbox import audit
-from bot.store.db import session_scope
+from bot.store import contacts
 from bot.text import lexicon
 from bot.text.tokens import words as _tokens
 
@@ -45,21 +48,21 @@ class CaseSummary:
     next_check_in: str | None
 
 
-def case_summary(input_channel: str | None, conversation_id: str, language: str | None) -> CaseSummary | None:
+def case_summary(session: Session, input_channel: str | None, conversation_id: str,
+                 language: str | None) -> CaseSummary | None:
     """The family's case in plain words (their language), or None when this contact has no case."""
-    with session_scope() as session:
-        case = case_for_contact(session, *family_address(input_channel, conversation_id))
-        if case is None:
-            return None
-        upcoming = next_checkin(case)
-        next_day = today_in_india(next_daytime(as_utc(upcoming.next_action_at))) if upcoming else None
-        claims = [(claim.scheme, claim.stage) for claim in case.claims]
-        return CaseSummary(
-            reference=case.reference,
-            compensation_stage=claims_words(claims, language),
-            school_stage=school_words(case.school_stage, language),
-            next_check_in=followup_words(case.status, next_day, language),
-        )
+    case = case_for_contact(session, *family_address(session, input_channel, conversation_id))
+    if case is None:
+        return None
+    upcoming = next_checkin(case)
+    next_day = today_in_india(next_daytime(as_utc(upcoming.next_action_at))) if upcoming else None
+    claims = [(claim.scheme, claim.stage) for claim in case.claims]
+    return CaseSummary(
+        reference=case.reference,
+        compensation_stage=claims_words(claims, language),
+        school_stage=school_words(case.school_stage, language),
+        next_check_in=followup_words(case.status, next_day, language),
+    )
 
 
 @dataclass(frozen=True)
@@ -71,64 +74,73 @@ class FollowupChange:
     reference: str | None = None
 
 
-def stop_checkins(input_channel: str | None, conversation_id: str, clock: Clock | None = None) -> FollowupChange:
-    """opt_out: no more check-ins, and the district NGO is told (once per day at most, however often it is said)."""
+def _contact_of(session: Session, input_channel: str | None, conversation_id: str) -> tuple[str, str]:
+    """(channel, address) of the person as the contacts table knows it."""
+    return contacts.reach(session, input_channel or "unknown", conversation_id)
+
+
+def stop_checkins(session: Session, input_channel: str | None, conversation_id: str,
+                  clock: Clock | None = None, *, language: str | None = None) -> FollowupChange:
+    """opt_out, recorded once in the caller's transaction: the person is not to be contacted by the helpline's own
+    messages (the contact's opt-out) and, when they have a case, its check-ins stop and the district NGO is told
+    (once per day at most, however often it is said). The case's status "opted_out" is written here only, with
+    the contact's."""
     now = (clock or SystemClock()).now()
-    with session_scope() as session:
-        case = case_for_contact(session, *family_address(input_channel, conversation_id))
-        if case is None:
-            return FollowupChange(False, False)
-        if case.status == "opted_out":
-            return FollowupChange(True, False, case.reference)
-        case.status, case.opted_out_at = "opted_out", now
-        cancel_open_checkins(session, case)
-        audit(session, None, "family", "case_opted_out", f"case {case.reference}", now)
-        raise_alert(session, case, "opted_out", f"optout-{today_in_india(now):%Y%m%d}", now)
-        return FollowupChange(True, True, case.reference)
+    contacts.set_opted_out(session, *_contact_of(session, input_channel, conversation_id), True, language)
+    case = case_for_contact(session, *family_address(session, input_channel, conversation_id))
+    if case is None:
+        return FollowupChange(False, False)
+    if case.status == "opted_out":
+        return FollowupChange(True, False, case.reference)
+    case.status, case.opted_out_at = "opted_out", now
+    cancel_open_checkins(session, case)
+    audit(session, None, "family", "case_opted_out", f"case {case.reference}", now)
+    raise_alert(session, case, "opted_out", f"optout-{today_in_india(now):%Y%m%d}", now)
+    return FollowupChange(True, True, case.reference)
 
 
-def restart_checkins(input_channel: str | None, conversation_id: str, clock: Clock | None = None) -> FollowupChange:
-    """A family that stopped the check-ins can rejoin: those not yet due are scheduled again."""
+def restart_checkins(session: Session, input_channel: str | None, conversation_id: str,
+                     clock: Clock | None = None, *, language: str | None = None) -> FollowupChange:
+    """A family that stopped the check-ins can rejoin: those not yet due are scheduled again and the contact may be
+    contacted again, in the caller's transaction. Without a case nothing changes."""
     now = (clock or SystemClock()).now()
-    with session_scope() as session:
-        case = case_for_contact(session, *family_address(input_channel, conversation_id))
-        if case is None:
-            return FollowupChange(False, False)
-        if case.status != "opted_out":
-            return FollowupChange(True, False, case.reference)
-        case.status, case.opted_out_at = "active", None
-        reopen_future_checkins(session, case, now)
-        audit(session, None, "family", "case_rejoined", f"case {case.reference}", now)
-        return FollowupChange(True, True, case.reference)
+    case = case_for_contact(session, *family_address(session, input_channel, conversation_id))
+    if case is None:
+        return FollowupChange(False, False)
+    contacts.set_opted_out(session, *_contact_of(session, input_channel, conversation_id), False, language)
+    if case.status != "opted_out":
+        return FollowupChange(True, False, case.reference)
+    case.status, case.opted_out_at = "active", None
+    reopen_future_checkins(session, case, now)
+    audit(session, None, "family", "case_rejoined", f"case {case.reference}", now)
+    return FollowupChange(True, True, case.reference)
 
 
-def request_enrolment(input_channel: str | None, conversation_id: str, district: str, language: str,
-                      returned_on: date | None = None, clock: Clock | None = None) -> str:
+def request_enrolment(session: Session, input_channel: str | None, conversation_id: str, district: str,
+                      language: str, returned_on: date | None = None, clock: Clock | None = None) -> str:
     """A family asked for check-ins and agreed: a pending case, and a request to the district NGO, which confirms it
     by acknowledging (OK CODE). Returns the case reference. Raises EnrolmentError (e.g. unknown district)."""
     now = (clock or SystemClock()).now()
-    channel, address = family_address(input_channel, conversation_id)
-    with session_scope() as session:
-        existing = case_for_contact(session, channel, address)
-        if existing is not None:
-            return existing.reference
-        enrolment = Enrolment(channel=channel, address=address, district=district,
-                              returned_on=returned_on or today_in_india(now),
-                              language=language if language in REPLY_LANGUAGES else FALLBACK_LANGUAGE)
-        case = create_case(session, enrolment, None, "pending", now, "family")
-        raise_alert(session, case, "enrolment", "enrol", now)
-        return case.reference
+    channel, address = family_address(session, input_channel, conversation_id)
+    existing = case_for_contact(session, channel, address)
+    if existing is not None:
+        return existing.reference
+    enrolment = Enrolment(channel=channel, address=address, district=district,
+                          returned_on=returned_on or today_in_india(now),
+                          language=language if language in REPLY_LANGUAGES else FALLBACK_LANGUAGE)
+    case = create_case(session, enrolment, None, "pending", now, "family")
+    raise_alert(session, case, "enrolment", "enrol", now)
+    return case.reference
 
 
-def case_state(input_channel: str | None, conversation_id: str) -> tuple[str, str] | None:
+def case_state(session: Session, input_channel: str | None, conversation_id: str) -> tuple[str, str] | None:
     """(reference, status) of this contact's case — pending, active or opted_out — or None when there is none."""
-    with session_scope() as session:
-        case = case_for_contact(session, *family_address(input_channel, conversation_id))
-        return (case.reference, case.status) if case is not None else None
+    case = case_for_contact(session, *family_address(session, input_channel, conversation_id))
+    return (case.reference, case.status) if case is not None else None
 
 
-def has_opted_out_case(input_channel: str | None, conversation_id: str) -> bool:
-    state = case_state(input_channel, conversation_id)
+def has_opted_out_case(session: Session, input_channel: str | None, conversation_id: str) -> bool:
+    state = case_state(session, input_channel, conversation_id)
     return state is not None and state[1] == "opted_out"
 
 

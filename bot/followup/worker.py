@@ -11,6 +11,12 @@ recovered and claimed again.
 
 Catch-up: after downtime, when several check-ins of one family are overdue, only the latest is sent (the others are
 marked `skipped`); a family is never sent a burst of stale questions. Nothing is sent outside daytime hours in India.
+
+Transactions: unlike the rest of bot.followup, which works in its caller's session (issue 11, item 4), this worker
+opens its own short transactions around the call to Rasa (claim, call with no transaction open, compare-and-set),
+for the reasons above; the action Rasa runs meanwhile writes `prompts` in its own transaction, which would wait
+for the worker's lock on the row if one transaction spanned the job run. It is named, with this reason, in
+tests/test_layers.py's allow-list.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from bot.jobs.runner import Runner
 from bot.reports.directory import directory_is_empty, import_directory, load_directory
 from bot.reports.worker import DeliveryWorker
 from bot.settings import get_settings
-from bot.store.db import get_engine
+from bot.store.db import get_engine, session_scope
 from bot.translation import get_translator
 
 logger = logging.getLogger(__name__)
@@ -33,8 +33,10 @@ logger = logging.getLogger(__name__)
 def build_worker() -> DeliveryWorker:
     settings = get_settings()
     get_engine()  # the embedded SQLite default migrates itself here
-    if settings.is_development and directory_is_empty():
-        counts = import_directory(load_directory(settings.ngo_directory))
+    with session_scope() as session:
+        counts = (import_directory(session, load_directory(settings.ngo_directory))
+                  if settings.is_development and directory_is_empty(session) else None)
+    if counts is not None:
         logger.info("imported the sample NGO directory (%d fictitious NGOs)", counts["ngos"])
     senders = build_senders(settings)
     local = not senders and settings.is_development

@@ -28,7 +28,6 @@ from bot.reports.codes import find_any_code, is_valid
 from bot.reports.outbox import audit, enqueue_to_ngo
 from bot.reports.routing import NoRouteError, chain_for
 from bot.settings import get_settings
-from bot.store.db import session_scope
 from bot.store.models import Ngo, NgoContact, Report
 from bot.text.normalise import ascii_digits
 
@@ -58,9 +57,8 @@ def registered_ngo(session: Session, channel: str, address: str) -> Ngo | None:
     ).scalars().first()
 
 
-def is_registered_ngo(channel: str, address: str) -> bool:
-    with session_scope() as session:
-        return registered_ngo(session, channel, address) is not None
+def is_registered_ngo(session: Session, channel: str, address: str) -> bool:
+    return registered_ngo(session, channel, address) is not None
 
 
 def _reply(recipient: Ngo, action: str, **values: str) -> NgoCommandResult:

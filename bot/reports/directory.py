@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from bot.crypto import encrypt, pseudonym
 from bot.gazetteer import load_gazetteer
-from bot.store.db import session_scope
 from bot.store.models import Ngo, NgoContact, RouteStep
 
 CHANNELS = ("whatsapp", "sms", "telegram")
@@ -137,12 +136,9 @@ def load_directory(path: str | Path) -> Directory:
     return parse_directory(data)
 
 
-def import_directory(directory: Directory, session: Session | None = None) -> dict[str, int]:
-    """Replace the stored directory with this one, in one transaction. NGOs no longer listed are deactivated (not
-    deleted: old reports and deliveries point at them). Returns counts for the operator."""
-    if session is None:
-        with session_scope() as new_session:
-            return import_directory(directory, new_session)
+def import_directory(session: Session, directory: Directory) -> dict[str, int]:
+    """Replace the stored directory with this one, in the caller's transaction. NGOs no longer listed are
+    deactivated (not deleted: old reports and deliveries point at them). Returns counts for the operator."""
     stored = {ngo.key: ngo for ngo in session.execute(select(Ngo)).scalars()}
     for ngo in stored.values():
         ngo.active = False
@@ -171,6 +167,5 @@ def import_directory(directory: Directory, session: Session | None = None) -> di
     return {"ngos": len(directory.ngos), "districts": len(districts) - 1, "route_steps": steps}
 
 
-def directory_is_empty() -> bool:
-    with session_scope() as session:
-        return session.execute(select(Ngo.id).where(Ngo.active.is_(True)).limit(1)).first() is None
+def directory_is_empty(session: Session) -> bool:
+    return session.execute(select(Ngo.id).where(Ngo.active.is_(True)).limit(1)).first() is None

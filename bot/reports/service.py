@@ -62,7 +62,8 @@ def submit_report(kind: str, fields: dict[str, Any], channel: str, sender: str, 
         raise ValueError(f"unknown report kind {kind!r}")
     now = (clock or SystemClock()).now()
     settings = get_settings()
-    channel, sender = contacts.reach(channel, sender)
+    with session_scope() as session:
+        channel, sender = contacts.reach(session, channel, sender)
     consent = fields.get("contact") if fields.get("contact") in CONSENTS else "anonymous"
     district, state = _district(fields.get("district"))
     destination, _ = _district(fields.get("destination"))

@@ -15,6 +15,12 @@ for its lease to run out, and whose row another worker meanwhile recovered and c
 nothing when it finally answers: its late `failed` cannot make the forward go out a second time, and its late `sent`
 or failure cannot overwrite the new claim. Whatever follows a write (an audit entry, the NGO's next contact) happens
 only when the write won. tests/test_worker_races.py races two workers over one row on SQLite and PostgreSQL.
+
+Transactions: unlike the rest of bot.reports, which works in its caller's session (issue 11, item 4), this worker
+opens its own short transactions (read, then the slow call with no transaction open, then a conditional write), as
+the paragraph above needs: one transaction per job run would hold row locks and a connection across every send,
+and would lose the claim and the `sending` mark that make a killed worker safe. It is named, with this reason, in
+tests/test_layers.py's allow-list.
 """
 
 from __future__ import annotations
@@ -152,7 +158,7 @@ class DeliveryWorker:
             if delivery is None or delivery.channel != "whatsapp" or delivery.status not in ("pending", "failed"):
                 return False
             status = delivery.status
-            last = contacts.last_inbound("whatsapp", decrypt(delivery.address_encrypted))
+            last = contacts.last_inbound(session, "whatsapp", decrypt(delivery.address_encrypted))
             if last is not None and now - as_utc(last) < WHATSAPP_WINDOW:
                 return False
             if get_settings().twilio_whatsapp_template_sid:

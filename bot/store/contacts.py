@@ -1,4 +1,6 @@
-"""Operations on contacts: opt-out and call-back requests. The address is hashed for lookup and encrypted for use."""
+"""Operations on contacts: opt-out and call-back requests. The address is hashed for lookup and encrypted for use.
+
+Every function works in the caller's transaction (`session`): the application layer opens it (see the README)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.crypto import decrypt, encrypt, pseudonym
-from bot.store.db import session_scope
 from bot.store.models import CallbackRequest, Contact, utcnow
 
 
@@ -23,31 +24,29 @@ def _get_or_create(session: Session, channel: str, address: str) -> Contact:
     return contact
 
 
-def record_callback_request(channel: str, address: str, language: str | None) -> int:
+def record_callback_request(session: Session, channel: str, address: str, language: str | None) -> int:
     """Store a consented call-back request; returns its id. Called only after the person said yes."""
-    with session_scope() as session:
-        contact = _get_or_create(session, channel, address)
-        contact.language = language or contact.language
-        request = CallbackRequest(contact_id=contact.id, language=language, consent_given_at=utcnow())
-        session.add(request)
-        session.flush()
-        return int(request.id)
+    contact = _get_or_create(session, channel, address)
+    contact.language = language or contact.language
+    request = CallbackRequest(contact_id=contact.id, language=language, consent_given_at=utcnow())
+    session.add(request)
+    session.flush()
+    return int(request.id)
 
 
-def set_opted_out(channel: str, address: str, opted_out: bool, language: str | None = None) -> None:
-    """Mark a person as not to be contacted (or contactable again)."""
-    with session_scope() as session:
-        contact = _get_or_create(session, channel, address)
-        contact.opted_out = opted_out
-        contact.opted_out_at = utcnow() if opted_out else None
-        contact.language = language or contact.language
+def set_opted_out(session: Session, channel: str, address: str, opted_out: bool, language: str | None = None) -> None:
+    """Mark a person as not to be contacted (or contactable again), in the caller's transaction. Only
+    bot.followup.family's `stop_checkins`/`restart_checkins` call it, so that an opt-out is recorded once."""
+    contact = _get_or_create(session, channel, address)
+    contact.opted_out = opted_out
+    contact.opted_out_at = utcnow() if opted_out else None
+    contact.language = language or contact.language
 
 
-def is_opted_out(channel: str, address: str) -> bool:
-    with session_scope() as session:
-        key = pseudonym(channel, address)
-        contact = session.execute(select(Contact).where(Contact.contact_key == key)).scalar_one_or_none()
-        return bool(contact and contact.opted_out)
+def is_opted_out(session: Session, channel: str, address: str) -> bool:
+    key = pseudonym(channel, address)
+    contact = session.execute(select(Contact).where(Contact.contact_key == key)).scalar_one_or_none()
+    return bool(contact and contact.opted_out)
 
 
 @dataclass(frozen=True)
@@ -61,47 +60,43 @@ class OpenCallback:
     language: str | None
 
 
-def open_callback_requests() -> list[OpenCallback]:
+def open_callback_requests(session: Session) -> list[OpenCallback]:
     """Open requests, oldest first, decrypted: for the coordinators' command line only."""
-    with session_scope() as session:
-        rows = session.execute(
-            select(CallbackRequest).where(CallbackRequest.status == "open").order_by(CallbackRequest.id)
-        ).scalars()
-        return [
-            OpenCallback(row.id, row.created_at, row.contact.channel, decrypt(row.contact.address_encrypted),
-                         row.language)
-            for row in rows
-        ]
+    rows = session.execute(
+        select(CallbackRequest).where(CallbackRequest.status == "open").order_by(CallbackRequest.id)
+    ).scalars()
+    return [
+        OpenCallback(row.id, row.created_at, row.contact.channel, decrypt(row.contact.address_encrypted),
+                     row.language)
+        for row in rows
+    ]
 
 
-def remember_inbound(channel: str, address: str, now: datetime | None = None) -> str:
+def remember_inbound(session: Session, channel: str, address: str, now: datetime | None = None) -> str:
     """Note that this address just wrote (WhatsApp's 24-hour window) and return the conversation id to give Rasa:
     the contact's pseudonym, so Rasa's tracker store never holds the phone number or chat id."""
-    with session_scope() as session:
-        contact = _get_or_create(session, channel, address)
-        contact.last_inbound_at = now or utcnow()
-        return contact.contact_key
+    contact = _get_or_create(session, channel, address)
+    contact.last_inbound_at = now or utcnow()
+    return str(contact.contact_key)
 
 
-def address_for(conversation_id: str) -> tuple[str, str] | None:
+def address_for(session: Session, conversation_id: str) -> tuple[str, str] | None:
     """(channel, address) behind a conversation id made by `remember_inbound`; None for ids that are not ours
     (the REST channel's clients choose their own)."""
-    with session_scope() as session:
-        contact = session.execute(
-            select(Contact).where(Contact.contact_key == conversation_id)
-        ).scalar_one_or_none()
-        return (contact.channel, decrypt(contact.address_encrypted)) if contact else None
+    contact = session.execute(
+        select(Contact).where(Contact.contact_key == conversation_id)
+    ).scalar_one_or_none()
+    return (contact.channel, decrypt(contact.address_encrypted)) if contact else None
 
 
-def last_inbound(channel: str, address: str) -> datetime | None:
-    with session_scope() as session:
-        contact = session.execute(
-            select(Contact).where(Contact.contact_key == pseudonym(channel, address))
-        ).scalar_one_or_none()
-        return contact.last_inbound_at if contact else None
+def last_inbound(session: Session, channel: str, address: str) -> datetime | None:
+    contact = session.execute(
+        select(Contact).where(Contact.contact_key == pseudonym(channel, address))
+    ).scalar_one_or_none()
+    return contact.last_inbound_at if contact else None
 
 
-def reach(input_channel: str, conversation_id: str) -> tuple[str, str]:
+def reach(session: Session, input_channel: str, conversation_id: str) -> tuple[str, str]:
     """How to reach the person of a conversation: (channel, address). Real channels give Rasa a pseudonym (see
     `remember_inbound`); the REST channel's sender id is its own address."""
-    return address_for(conversation_id) or (input_channel, conversation_id)
+    return address_for(session, conversation_id) or (input_channel, conversation_id)
