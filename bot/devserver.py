@@ -65,7 +65,8 @@ def main() -> int:
     )
     rasa = subprocess.Popen(
         [
-            _bin("rasa"), "run", "--enable-api", "--auth-token", env["HELPLINE_RASA_TOKEN"],
+            # One argument ("--auth-token=..."): a token that starts with "-" must not read as an option.
+            _bin("rasa"), "run", "--enable-api", "--auth-token=" + env["HELPLINE_RASA_TOKEN"],
             "--interface", "127.0.0.1", "--port", str(RASA_PORT),
             "--model", str(MODEL), "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
         ],

@@ -165,9 +165,9 @@ def _token(name: str, environment: str, var_dir: Path, filename: str) -> str:
     if value:
         return value
     if environment == "development":
-        return _development_secret(var_dir, filename, lambda: secrets.token_urlsafe(32))
+        return _development_secret(var_dir, filename, lambda: secrets.token_hex(32))  # hex: never starts with "-"
     raise ConfigurationError(f"{name} is required outside development (a long random string, e.g. from "
-                             "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+                             "`python -c 'import secrets; print(secrets.token_hex(32))'`)")
 
 
 def _secret_keys(environment: str, var_dir: Path) -> tuple[str, ...]:

@@ -85,7 +85,7 @@ def running_helpline(var: Path, extra_env: dict[str, str] | None = None, worker:
         HELPLINE_SECRET_KEYS=Fernet.generate_key().decode(),
         HELPLINE_DATABASE_URL=f"sqlite:///{var / 'helpline.db'}",
         HELPLINE_RASA_URL=f"http://127.0.0.1:{rasa_port}",
-        HELPLINE_RASA_TOKEN=secrets.token_urlsafe(24),
+        HELPLINE_RASA_TOKEN="-" + secrets.token_urlsafe(24),  # a leading "-" once broke Rasa's argument parsing
         HELPLINE_ACTION_TOKEN=secrets.token_urlsafe(24),
         **(extra_env or {}),
     )
@@ -94,7 +94,8 @@ def running_helpline(var: Path, extra_env: dict[str, str] | None = None, worker:
         [RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    rasa_cmd = [RASA, "run", "--enable-api", "--auth-token", env["HELPLINE_RASA_TOKEN"],
+    # One argument ("--auth-token=..."), as make run passes it: the test token starts with "-" on purpose.
+    rasa_cmd = [RASA, "run", "--enable-api", "--auth-token=" + env["HELPLINE_RASA_TOKEN"],
                 "-i", "127.0.0.1", "-p", str(rasa_port), "--model", str(MODEL),
                 "--credentials", "credentials.yml", "--endpoints", str(endpoints)]
     state: dict[str, subprocess.Popen] = {}
