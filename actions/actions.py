@@ -329,8 +329,10 @@ class ActionSubmitReport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         stopped = tracker.get_slot("menu_choice") == Choice.REPORT_STOP
-        send(dispatcher, finish_report(sender_channel(tracker), tracker.sender_id, stopped,
-                                       tracker.get_slot("language")))
+        with session_scope() as session:
+            reply = finish_report(session, sender_channel(tracker), tracker.sender_id, stopped,
+                                  tracker.get_slot("language"))
+        send(dispatcher, reply)
         return cleared_report_slots()
 
 
@@ -343,7 +345,9 @@ class ActionLeaveReport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        send(dispatcher, leave_report(sender_channel(tracker), tracker.sender_id, tracker.get_slot("language")))
+        with session_scope() as session:
+            reply = leave_report(session, sender_channel(tracker), tracker.sender_id, tracker.get_slot("language"))
+        send(dispatcher, reply)
         return [ActiveLoop(None)] + cleared_report_slots()
 
 
@@ -356,7 +360,8 @@ class ActionResumeReport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        stored = load_draft(sender_channel(tracker), tracker.sender_id)
+        with session_scope() as session:
+            stored = load_draft(session, sender_channel(tracker), tracker.sender_id)
         if stored is None:
             return []
         kind, fields = stored
@@ -374,5 +379,7 @@ class ActionReportStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         text, _ = latest_text_and_intent(tracker)
-        send(dispatcher, status_reply(text))
+        with session_scope() as session:
+            reply = status_reply(session, text)
+        send(dispatcher, reply)
         return []

@@ -130,8 +130,11 @@ def _reports_act(args: argparse.Namespace) -> int:
               "district's escalation chain and is not of its state (audited)", file=sys.stderr)
     elif result.action == "already":
         from bot.reports.service import report_status
+        from bot.store.db import session_scope
 
-        print(f"report {args.code} was already {report_status(args.code)}; nothing changed")
+        with session_scope() as session:
+            status = report_status(session, args.code)
+        print(f"report {args.code} was already {status}; nothing changed")
     else:
         print(f"report {args.code} {result.action} on behalf of {args.ngo}")
     return _ACT_EXIT[result.action]

@@ -158,10 +158,11 @@ def report_form_answer(turn: Turn) -> Slots | None:
     m = turn.message
     if not m.report_form:
         return None
-    report = continue_report(
-        m.text, m.intent, m.confidence, (m.requested_slot or "").removeprefix("report_") or None,
-        m.report_kind or "recruitment", m.report_tries, m.channel, m.sender, turn.language,
-    )
+    with session_scope() as session:
+        report = continue_report(
+            session, m.text, m.intent, m.confidence, (m.requested_slot or "").removeprefix("report_") or None,
+            m.report_kind or "recruitment", m.report_tries, m.channel, m.sender, turn.language,
+        )
     choice = report.menu_choice or (turn.reading.menu_choice if report.reject else None)
     return turn.slots(*_report_slots(report), choice=choice)
 
@@ -171,7 +172,8 @@ def report_start(turn: Turn) -> Slots | None:
     m = turn.message
     if m.intent not in REPORT_INTENTS or turn.reading.menu_choice is not None:
         return None
-    report = start_report(REPORT_INTENTS[m.intent], m.text, m.channel, m.sender, turn.language)
+    with session_scope() as session:
+        report = start_report(session, REPORT_INTENTS[m.intent], m.text, m.channel, m.sender, turn.language)
     return turn.slots(*_report_slots(report), choice=None)
 
 
@@ -180,7 +182,8 @@ def report_what_answer(turn: Turn) -> Slots | None:
     m = turn.message
     if m.prompt != REPORT_WHAT_PROMPT or turn.reading.menu_choice is not None or m.intent not in ANSWER_LIKE_INTENTS:
         return None
-    report = start_report("recruitment", m.text, m.channel, m.sender, turn.language)
+    with session_scope() as session:
+        report = start_report(session, "recruitment", m.text, m.channel, m.sender, turn.language)
     return turn.slots(*_report_slots(report), choice=QUESTIONS[REPORT_WHAT_PROMPT].answered)
 
 

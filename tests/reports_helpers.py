@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from bot.clock import ManualClock
 from bot.reports.directory import import_directory, load_directory
@@ -37,4 +37,13 @@ def file_report(clock: ManualClock, kind: str = "recruitment", district: str | N
         "contact": consent,
     }
     fields.update(extra)
-    return submit_report(kind, fields, "sms", REPORTER, "hi-Latn", clock)
+    return in_transaction(submit_report, kind, fields, "sms", REPORTER, "hi-Latn", clock.now())
+
+
+T = TypeVar("T")
+
+
+def in_transaction(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call a lower-layer function the way the application layer does: in a unit of work of its own."""
+    with session_scope() as session:
+        return function(session, *args, **kwargs)

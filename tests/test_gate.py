@@ -12,7 +12,7 @@ from bot.reports.conversation import start_report
 from bot.store import contacts
 from bot.store.db import session_scope
 from tests.conftest import _reset_caches
-from tests.reports_helpers import import_sample
+from tests.reports_helpers import import_sample, in_transaction
 
 PERSON = "+15005550006"
 
@@ -50,10 +50,10 @@ def test_registered_ngos_act_and_nobody_else_does(store_url: str) -> None:
 
 def test_a_location_pin_is_kept_with_the_open_report(store_url: str) -> None:
     conversation = admit(_message(sid(20), "dalal aaya hai")).conversation_id
-    start_report("recruitment", "dalal aaya hai", "twilio", conversation, "hi-Latn")
+    in_transaction(start_report, "recruitment", "dalal aaya hai", "twilio", conversation, "hi-Latn")
     decision = admit(_message(sid(21), None, location=(25.6093, 85.1376)))
     assert decision.action == "location" and decision.replies[0] == text("notice.location_kept", "hi")
-    assert drafts.load_draft("twilio", conversation)[1]["location"] == "25.60930,85.13760"
+    assert in_transaction(drafts.load_draft, "twilio", conversation)[1]["location"] == "25.60930,85.13760"
 
 
 def test_a_location_without_a_report_gets_a_kind_answer(store_url: str) -> None:
@@ -63,11 +63,11 @@ def test_a_location_without_a_report_gets_a_kind_answer(store_url: str) -> None:
 
 def test_a_voice_note_is_explained_and_kept_with_the_report(store_url: str) -> None:
     conversation = admit(_message(sid(40), "mera beta gayab hai")).conversation_id
-    start_report("missing", "mera beta gayab hai", "twilio", conversation, "hi-Latn")
+    in_transaction(start_report, "missing", "mera beta gayab hai", "twilio", conversation, "hi-Latn")
     decision = admit(_message(sid(41), None, media=(Media("voice", "https://api.twilio.com/fake/ME1"),)))
     assert decision.action == "media" and len(decision.replies) == 2
     assert decision.replies[0] == text("notice.media", "hi")
-    assert drafts.load_draft("twilio", conversation)[1]["media"] == [
+    assert in_transaction(drafts.load_draft, "twilio", conversation)[1]["media"] == [
         {"kind": "voice", "reference": "https://api.twilio.com/fake/ME1"}]
 
 

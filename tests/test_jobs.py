@@ -58,7 +58,7 @@ def test_the_registry_lists_every_job_in_order_with_its_interval(helpline_env: o
     assert {job.name: job.group for job in jobs} == {name: "followup" if name in ("check-ins", "reminders")
                                                      else "reports" for name in JOBS}
     # database-only jobs run in the runner's one transaction; the ones making slow calls keep their own sessions
-    assert [job.name for job in jobs if job.takes == "session"] == ["routing", "escalations", "pruning"]
+    assert [job.name for job in jobs if job.takes == "session"] == ["routing", "escalations", "draft-expiry", "pruning"]
     assert job_named("deliveries").again_when_busy
     with pytest.raises(KeyError):
         job_named("no-such-job")

@@ -17,9 +17,6 @@ ALLOWED = {
     # run inside an open transaction, so these workers keep short sessions of their own around the slow call.
     "bot/reports/worker.py": (11, "delivery worker: short sessions around sends (read-call-write, compare-and-set)"),
     "bot/followup/worker.py": (6, "follow-up worker: short sessions around asking Rasa (read-call-write, CAS)"),
-    # Not converted yet (the rest of issue 11, item 4): their callers still rely on them committing.
-    "bot/reports/drafts.py": (5, "not yet converted: report drafts (reports/conversation.py, reports/dialogue.py)"),
-    "bot/reports/service.py": (3, "not yet converted: submit_report retries a new code in a new transaction"),
 }
 
 

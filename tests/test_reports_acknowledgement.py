@@ -13,7 +13,7 @@ from bot.reports.dialogue import looks_like_status_request, status_reply
 from bot.reports.service import report_status
 from bot.store.db import session_scope
 from bot.store.models import AuditEvent, Delivery, Report
-from tests.reports_helpers import REPORTER, file_report, import_sample
+from tests.reports_helpers import REPORTER, file_report, import_sample, in_transaction
 
 MAGADH_TELEGRAM = "-1001000000102"  # the sample directory's fictitious chats and Twilio test numbers
 MAGADH_SMS = "+15005550102"
@@ -38,7 +38,7 @@ def test_a_registered_ngo_acknowledges(store_url: str, text: str) -> None:
     result = handle_ngo_message("telegram", MAGADH_TELEGRAM, text.format(code=submitted.code, spaced=spaced))
     assert result is not None and result.action == "acknowledged"
     assert submitted.code in result.reply
-    assert report_status(submitted.code) == "acknowledged"
+    assert in_transaction(report_status, submitted.code) == "acknowledged"
     again = handle_ngo_message("sms", MAGADH_SMS, f"OK {submitted.code}")
     assert again is not None and again.action == "already"
 
@@ -54,7 +54,7 @@ def test_nobody_else_can_acknowledge(store_url: str) -> None:
     # A registered NGO of another district is refused, and the refusal is audited.
     refused = handle_ngo_message("sms", PATNA_SMS, f"OK {submitted.code}")
     assert refused is not None and refused.action == "not_yours"
-    assert report_status(submitted.code) == "received"
+    assert in_transaction(report_status, submitted.code) == "received"
     with session_scope() as session:
         assert "refused" in [e.action for e in session.execute(select(AuditEvent)).scalars()]
 
@@ -81,12 +81,12 @@ def test_close_with_a_note_keeps_the_note_encrypted(store_url: str) -> None:
     submitted = file_report(ManualClock())
     result = handle_ngo_message("sms", MAGADH_SMS, f"CLOSE {submitted.code} bachche ghar laut aaye, FIR darj")
     assert result is not None and result.action == "closed"
-    assert report_status(submitted.code) == "closed"
+    assert in_transaction(report_status, submitted.code) == "closed"
     with session_scope() as session:
         report = session.execute(select(Report).where(Report.code == submitted.code)).scalar_one()
         assert report.close_note_encrypted and b"FIR" not in report.close_note_encrypted
         assert report.ack_due_at is None
-    assert status_reply(f"status {submitted.code}").response == "utter_report_status_closed"
+    assert in_transaction(status_reply, f"status {submitted.code}").response == "utter_report_status_closed"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -173,10 +173,10 @@ def test_status_requests(text: str, is_status: bool) -> None:
 def test_status_reply_says_only_the_stage(store_url: str) -> None:
     import_sample()
     submitted = file_report(ManualClock())
-    reply = status_reply(f"status {submitted.code}")
+    reply = in_transaction(status_reply, f"status {submitted.code}")
     assert reply.response == "utter_report_status_received" and reply.values == {"code": submitted.code}
     wrong = submitted.code[:-1] + str((int(submitted.code[-1]) + 1) % 10)  # a typo: the check digit catches it
-    assert status_reply(f"status {wrong}").response == "utter_report_status_unknown"
+    assert in_transaction(status_reply, f"status {wrong}").response == "utter_report_status_unknown"
 
 
 def test_deliveries_are_idempotent_per_step(store_url: str) -> None:

@@ -76,17 +76,19 @@ def language_of(text: str | None) -> str:
 
 
 def _attach(input_channel: str, conversation_id: str, **extra: Any) -> bool:
-    """Add a location or media reference to the person's open report draft; False when there is none."""
-    stored = drafts.load_draft(input_channel, conversation_id)
-    if stored is None:
-        return False
-    kind, fields = stored
-    if "location" in extra:
-        fields["location"] = extra["location"]
-    if "media" in extra:
-        fields["media"] = list(fields.get("media") or []) + extra["media"]
-    drafts.save_draft(input_channel, conversation_id, kind, fields)
-    return True
+    """Add a location or media reference to the person's open report draft; False when there is none. Read and
+    written in one transaction, so a pin and a photo sent together both stay."""
+    with session_scope() as session:
+        stored = drafts.load_draft(session, input_channel, conversation_id)
+        if stored is None:
+            return False
+        kind, fields = stored
+        if "location" in extra:
+            fields["location"] = extra["location"]
+        if "media" in extra:
+            fields["media"] = list(fields.get("media") or []) + extra["media"]
+        drafts.save_draft(session, input_channel, conversation_id, kind, fields)
+        return True
 
 
 def _first_time(message: Inbound) -> bool:

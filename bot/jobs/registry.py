@@ -90,12 +90,12 @@ def _overdue(session: Session, now: datetime) -> int:
 
 # --- draft expiry ------------------------------------------------------------------------------------------------
 
-def _expire_drafts(context: JobContext, now: datetime) -> int:
-    # Each abandoned draft becomes a report through submit_report, the same unit of work as a finished report
-    # (report, forwards and the draft's deletion in one transaction, retried on a code collision).
+def _expire_drafts(session: Session, now: datetime) -> int:
+    # Each abandoned draft becomes a report through submit_report: report, forwards and the draft's deletion in one
+    # savepoint of this run's transaction (retried on a code collision).
     from bot.reports.dialogue import submit_abandoned_drafts
 
-    return submit_abandoned_drafts(context.clock)
+    return submit_abandoned_drafts(session, now)
 
 
 def _expired_drafts(session: Session, now: datetime) -> int:
@@ -170,8 +170,7 @@ def registry() -> list[Job]:
     return [
         Job("routing", poll, _route, _unrouted, "route reports kept while there was no NGO directory"),
         Job("escalations", poll, _escalate, _overdue, "alert the next NGO when an acknowledgement is overdue"),
-        Job("draft-expiry", poll, _expire_drafts, _expired_drafts, "send reports abandoned half-way, anonymously",
-            takes="context"),
+        Job("draft-expiry", poll, _expire_drafts, _expired_drafts, "send reports abandoned half-way, anonymously"),
         Job("pruning", PRUNE_EVERY, _prune, _prunable, "forget provider message ids older than a week"),
         Job("deliveries", poll, _deliver, _due_deliveries, "recover interrupted sends, send due forwards",
             takes="context", again_when_busy=True, needs="deliveries"),

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from bot.dialogue.choices import Choice
 from bot.menu import parse_option_number
 from bot.reports import drafts
@@ -142,41 +144,41 @@ def _slot_events(kind: str, filled: dict[str, str], include_not_needed: bool) ->
     return slots
 
 
-def start_report(kind: str, text: str, channel: str, sender: str, language: str | None) -> ReportTurn:
+def start_report(session: Session, kind: str, text: str, channel: str, sender: str, language: str | None) -> ReportTurn:
     """The message that starts a report: a fresh draft with whatever it already says."""
     fields: dict[str, Any] = {"channel": channel, "sender": sender, "language": language}
     _merge(fields, read_intake(text, None, kind), None)
-    drafts.save_draft(channel, sender, kind, fields)
+    drafts.save_draft(session, channel, sender, kind, fields)
     slots = slots_from_draft(kind, fields)
     slots.update({"report_kind": kind, "report_tries": 0.0})
     return ReportTurn(slots)
 
 
-def continue_report(text: str, intent: str | None, confidence: float, asked: str | None, kind: str,
+def continue_report(session: Session, text: str, intent: str | None, confidence: float, asked: str | None, kind: str,
                     tries: float, channel: str, sender: str, language: str | None) -> ReportTurn:
     """A message while the form is active (`asked` is the field of the requested slot)."""
-    stored = drafts.load_draft(channel, sender)
+    stored = drafts.load_draft(session, channel, sender)
     fields: dict[str, Any] = stored[1] if stored else {"channel": channel, "sender": sender}
     fields["language"] = language or fields.get("language")
     free_text = asked in ("place", "what", "children", "destination", "transport", "agent")
     if parse_option_number(text) == 0:  # "0 always brings the menu back", in a report too
-        drafts.save_draft(channel, sender, kind, fields)
+        drafts.save_draft(session, channel, sender, kind, fields)
         return ReportTurn(menu_choice=Choice.REPORT_LEAVE, reject=True)
     intake = read_intake(text, asked, kind)
     if intake.stop:
-        drafts.save_draft(channel, sender, kind, fields)
+        drafts.save_draft(session, channel, sender, kind, fields)
         return ReportTurn({slot: STOPPED for slot in REPORT_SLOTS.values()}, menu_choice=Choice.REPORT_STOP)
     if intent == "report_emergency" and not (kind == "emergency" and free_text):
         # Numbers first (a rule), then the form resumes as an urgent report with what this message said.
         _merge(fields, intake, asked)
-        drafts.save_draft(channel, sender, "emergency", fields)
+        drafts.save_draft(session, channel, sender, "emergency", fields)
         return ReportTurn({"report_kind": "emergency"}, reject=True)
     leaving = not free_text or (confidence >= FREE_TEXT_SWITCH_CONFIDENCE and bool(_QUESTION_CUES.search(text.lower())))
     if intent == "change_language" and (not free_text or confidence >= FREE_TEXT_SWITCH_CONFIDENCE):
-        drafts.save_draft(channel, sender, kind, fields)
+        drafts.save_draft(session, channel, sender, kind, fields)
         return ReportTurn(reject=True)  # the rules switch the language and resume the form
     if intent in SWITCH_INTENTS and leaving:
-        drafts.save_draft(channel, sender, kind, fields)
+        drafts.save_draft(session, channel, sender, kind, fields)
         return ReportTurn(menu_choice=Choice.REPORT_LEAVE, reject=True)
     filled = _merge(fields, intake, asked)
     slots = _slot_events(kind, filled, include_not_needed=False)
@@ -195,5 +197,5 @@ def continue_report(text: str, intent: str | None, confidence: float, asked: str
     else:
         tries = 0
     slots["report_tries"] = float(tries)
-    drafts.save_draft(channel, sender, kind, fields)
+    drafts.save_draft(session, channel, sender, kind, fields)
     return ReportTurn(slots)
