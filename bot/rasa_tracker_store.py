@@ -31,7 +31,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import event
 
 from bot.settings import ConfigurationError, get_settings
-from bot.store.tracker_events import _sqlite_secure_delete, seal, unseal
+from bot.store.tracker_events import seal, sqlite_secure_delete, unseal
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         url = get_settings().tracker_database_url
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_secure_delete)
+            event.listen(self.engine, "connect", sqlite_secure_delete)
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool

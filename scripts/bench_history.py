@@ -5,7 +5,9 @@ the action server), records one real session of the 8-message script (scripts/be
 histories of 495 messages into the tracker database, sealed exactly as the store seals them:
 - "two years": 62 sessions of that recorded session (the last one cut after 7 messages), spread over 730 days —
   check-ins and questions on separate days, as a family's follow-up brings them;
-- "one session": the same 495 messages within the last day, so Rasa sees one session 495 messages long.
+- "one session, paused": the same 495 messages within the last day, every 10 minutes, the last ~2 hours ago: one
+  session 495 messages long, which bot/rasa_patches.py ends at the next message (long, and paused);
+- "one session, no pause": the same, the last message a minute ago: the session goes on.
 Then, one message at a time (latency, not throughput), the script's first five messages are sent to a fresh
 conversation and to each long one: message 5 of the fresh one against message 500 of the long ones (the same
 message, the same point of its session). Repeated, interleaved, and the medians printed.
@@ -108,18 +110,21 @@ def main() -> int:
         per_session = sum(1 for e in session if e["event"] == "user")
         sessions = -(-HISTORY_MESSAGES // per_session)
         timings: dict[str, list[float]] = {"fresh (message 5)": [], "two years (message 500)": [],
-                                           "one session (message 500)": []}
+                                           "one session, paused (500)": [], "one session, no pause (500)": []}
         timed_fifth(helpline, f"warm-{uuid.uuid4().hex[:8]}")  # first predictions, connections
         for _ in range(args.rounds):
             now = time.time()
-            two_years, one_session = f"long-{uuid.uuid4().hex[:8]}", f"long-{uuid.uuid4().hex[:8]}"
+            two_years, paused, busy = (f"long-{uuid.uuid4().hex[:8]}" for _ in range(3))
             spread = [now - 730 * DAY + k * (729 * DAY / sessions) for k in range(sessions)]
             write_history(two_years, history(session, spread, one_session=False))
             recent = [now - 0.5 * DAY + k * 600 for k in range(sessions)]
-            write_history(one_session, history(session, recent, one_session=True))
+            write_history(paused, history(session, recent, one_session=True))
+            last_minute = [now - 60 - (sessions - k) * 60 for k in range(sessions)]
+            write_history(busy, history(session, last_minute, one_session=True))
             timings["fresh (message 5)"].append(timed_fifth(helpline, f"fresh-{uuid.uuid4().hex[:8]}"))
             timings["two years (message 500)"].append(timed_fifth(helpline, two_years))
-            timings["one session (message 500)"].append(timed_fifth(helpline, one_session))
+            timings["one session, paused (500)"].append(timed_fifth(helpline, paused))
+            timings["one session, no pause (500)"].append(timed_fifth(helpline, busy))
         base = statistics.median(timings["fresh (message 5)"])
         print(f"{args.rounds} rounds, one message at a time; history {HISTORY_MESSAGES} messages "
               f"({len(session)} events a session of {per_session} messages)")

@@ -65,7 +65,7 @@ def tracker_engine(url: str) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, future=True, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_secure_delete)
+        event.listen(engine, "connect", sqlite_secure_delete)
     else:
         engine = create_engine(url, future=True, pool_pre_ping=True)
     # The same table Rasa creates on start (checkfirst): a job or command may run before Rasa ever did.
@@ -73,7 +73,7 @@ def tracker_engine(url: str) -> Engine:
     return engine
 
 
-def _sqlite_secure_delete(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def sqlite_secure_delete(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     """Deleted and rewritten rows are overwritten with zeros in the file instead of lingering in free pages (the
     plain rows the migration replaces, the conversations retention deletes)."""
     cursor = dbapi_connection.cursor()
