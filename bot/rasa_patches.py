@@ -34,6 +34,12 @@ imports that package when it loads credentials.yml), next to `bot.rasa_logs.inst
    silence, a path every conversation already takes. Rasa's own check (sessions disabled, no user message yet,
    the expiration time) is called first and unchanged.
 
+4. `rasa.core.actions.action.ActionSessionStart._slot_set_events_from_tracker`
+   A new session starts with the slots carried over; Rasa carries *every* `SlotSet` event of the session, including
+   the ones it carried into it, so the events a session starts with grow with every session of a conversation
+   (two years of check-ins), and each message of it pays for them. Ours carries one `SlotSet` per slot: its last
+   value and metadata, in the order the slots were last set. Applying them gives the same slot values.
+
 Guard: before patching, each original's source is hashed and compared with the hash of the Rasa 3.6.21 code that
 the patch was written for; on a mismatch that patch is not applied and one warning is logged, so an upgraded Rasa
 runs its own (slower, correct) code. tests/test_rasa_patches.py fails on such a mismatch, so an upgrade forces a
@@ -65,6 +71,8 @@ SOURCE_SHA256 = {
     "EndpointConfig.request": "ccdb778aed8208e23cde3c3f47eac7fbbbb735dac8f7ef7254d54451c64ad608",
     "EndpointConfig.session": "e55aa13d9d4fb4bc440ac33b870a97ee162b76dda7ccb6bf68433567475fdffb",
     "MessageProcessor._has_session_expired": "aa0e659a9cfa1f70616523da75045bd87d4424a03432726722c7dc80a9869200",
+    "ActionSessionStart._slot_set_events_from_tracker":
+        "d023605fda20a739d5ddb1d253c34c824f6c793bebdd312a9a7748b13e1e7fbd",
 }
 KEEPALIVE_SECONDS = 3.0
 # A session longer than this (about 30 messages of ours) ends at the next pause of SESSION_PAUSE_SECONDS.
@@ -256,6 +264,20 @@ def _has_session_expired(self: Any, tracker: Any) -> bool:
     return True
 
 
+# --- 4. a new session carries each slot once ---------------------------------------------------------------------
+
+def _slot_set_events_from_tracker(tracker: Any) -> list[Any]:
+    """Rasa's carry-over, one SlotSet per slot (the last one set), in the order of their last setting."""
+    from rasa.shared.core.events import SlotSet
+
+    last: dict[str, Any] = {}
+    for event in tracker.applied_events():
+        if isinstance(event, SlotSet):
+            last.pop(event.key, None)  # re-inserted at the end: the order of last setting
+            last[event.key] = event
+    return [SlotSet(key=event.key, value=event.value, metadata=event.metadata) for event in last.values()]
+
+
 # --- installing ---------------------------------------------------------------------------------------------------
 
 def enabled() -> bool:
@@ -267,7 +289,7 @@ def install() -> None:
     if not enabled():
         logger.info("%s=off: Rasa runs unpatched", ENV_SWITCH)
         return
-    from rasa.core.actions.action import RemoteAction
+    from rasa.core.actions.action import ActionSessionStart, RemoteAction
     from rasa.core.processor import MessageProcessor
     from rasa.utils.endpoints import EndpointConfig
 
@@ -277,6 +299,8 @@ def install() -> None:
         ("EndpointConfig.request", EndpointConfig, "request", request, ("EndpointConfig.session",)),
         ("MessageProcessor._has_session_expired", MessageProcessor, "_has_session_expired", _has_session_expired,
          ()),
+        ("ActionSessionStart._slot_set_events_from_tracker", ActionSessionStart, "_slot_set_events_from_tracker",
+         staticmethod(_slot_set_events_from_tracker), ()),
     ]
     for name, owner, attribute, replacement, also_checked in targets:
         if name in _installed:
@@ -294,11 +318,12 @@ def install() -> None:
 
 def uninstall() -> None:
     """Put Rasa's originals back (for tests)."""
-    from rasa.core.actions.action import RemoteAction
+    from rasa.core.actions.action import ActionSessionStart, RemoteAction
     from rasa.core.processor import MessageProcessor
     from rasa.utils.endpoints import EndpointConfig
 
-    owners = {"RemoteAction": RemoteAction, "EndpointConfig": EndpointConfig, "MessageProcessor": MessageProcessor}
+    owners = {"RemoteAction": RemoteAction, "EndpointConfig": EndpointConfig, "MessageProcessor": MessageProcessor,
+              "ActionSessionStart": ActionSessionStart}
     for name in list(_installed):
         owner, attribute = name.split(".")
         setattr(owners[owner], attribute, ORIGINALS[name])

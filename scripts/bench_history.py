@@ -4,7 +4,8 @@ Starts the real servers (tests.servers.running_helpline: Rasa with the trained m
 the action server), records one real session of the 8-message script (scripts/bench_turns.SCRIPT), and writes
 histories of 495 messages into the tracker database, sealed exactly as the store seals them:
 - "two years": 62 sessions of that recorded session (the last one cut after 7 messages), spread over 730 days —
-  check-ins and questions on separate days, as a family's follow-up brings them;
+  check-ins and questions on separate days, as a family's follow-up brings them — each starting with the slots
+  carried over as stock Rasa carries them (every SlotSet of the session before, bot/rasa_patches.py item 4);
 - "one session, paused": the same 495 messages within the last day, every 10 minutes, the last ~2 hours ago: one
   session 495 messages long, which bot/rasa_patches.py ends at the next message (long, and paused);
 - "one session, no pause": the same, the last message a minute ago: the session goes on.
@@ -65,10 +66,16 @@ def history(session: list[dict[str, Any]], starts: list[float], one_session: boo
     per_session = sum(1 for e in session if e["event"] == "user")
     events: list[dict[str, Any]] = []
     left = HISTORY_MESSAGES
+    carried: list[dict[str, Any]] = []
     for number, start in enumerate(starts):
         copy = session if left >= per_session else _cut_after(session, left)
         if one_session and number:  # no new session: drop the session start of every copy but the first
             copy = [e for e in copy if e["event"] != "session_started" and e.get("name") != "action_session_start"]
+        elif carried:  # stock Rasa's carry-over: every SlotSet of the session before, right after session_started
+            at = next(i for i, e in enumerate(copy) if e["event"] == "session_started") + 1
+            copy = copy[:at] + [dict(e, timestamp=copy[at - 1]["timestamp"]) for e in carried] + copy[at:]
+        if not one_session:
+            carried = [e for e in copy if e["event"] == "slot"]
         offset = start - session[0]["timestamp"]
         events += [dict(e, timestamp=e["timestamp"] + offset) for e in copy]
         left -= sum(1 for e in copy if e["event"] == "user")
@@ -102,8 +109,11 @@ def timed_fifth(helpline: Helpline, sender: str) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--var", help="keep the servers' files (tracker database, log) in this directory")
+    parser.add_argument("--patches", choices=["on", "off"], default="on", help="HELPLINE_RASA_PATCHES for Rasa")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as var, running_helpline(Path(var)) as helpline:
+    with tempfile.TemporaryDirectory() as temporary, \
+            running_helpline(Path(args.var or temporary), {"HELPLINE_RASA_PATCHES": args.patches}) as helpline:
         for name in ("HELPLINE_SECRET_KEYS", "HELPLINE_TRACKER_DATABASE_URL", "HELPLINE_VAR_DIR"):
             os.environ[name] = helpline.env[name]  # seal with the servers' key, into their tracker database
         session = recorded_session(helpline)
@@ -126,8 +136,8 @@ def main() -> int:
             timings["one session, paused (500)"].append(timed_fifth(helpline, paused))
             timings["one session, no pause (500)"].append(timed_fifth(helpline, busy))
         base = statistics.median(timings["fresh (message 5)"])
-        print(f"{args.rounds} rounds, one message at a time; history {HISTORY_MESSAGES} messages "
-              f"({len(session)} events a session of {per_session} messages)")
+        print(f"Rasa patches {args.patches}; {args.rounds} rounds, one message at a time; "
+              f"history {HISTORY_MESSAGES} messages ({len(session)} events a session of {per_session} messages)")
         for label, values in timings.items():
             median = statistics.median(values)
             print(f"{label:<28} median {median * 1000:7.0f} ms   ({median / base:.2f}x message 5)   "
