@@ -12,10 +12,15 @@ from bot.clock import Clock
 
 
 def _db_upgrade(_: argparse.Namespace) -> int:
+    from bot.conversations import seal_plain_events
     from bot.store.db import upgrade_schema
 
     upgrade_schema()
     print("database schema is up to date")
+    # Rasa's conversations written in plain text before the encrypted tracker store: sealed in batches (resumable).
+    sealed = seal_plain_events(lambda done: print(f"conversations: {done} events encrypted", flush=True))
+    print(f"conversations: {sealed} events encrypted, none left in plain text" if sealed
+          else "conversations: every event is encrypted")
     return 0
 
 

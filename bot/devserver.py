@@ -4,8 +4,8 @@ escalations, follow-up check-ins, ...) together, stopped together by Ctrl-C.
 The Rasa server runs with its HTTP API (`--enable-api`) behind `--auth-token`: the follow-up worker starts check-ins
 through it with the same token. The action server only answers Rasa (a shared secret in a header, bot/action_auth.py).
 Both tokens are generated once into `var/` (bot/settings.py) and handed to the three processes here. Both servers bind
-to 127.0.0.1 only: the embedded default is for a developer's machine. Conversations live in SQLite under `var/`
-(endpoints.yml), so they survive a restart.
+to 127.0.0.1 only: the embedded default is for a developer's machine. Conversations live in SQLite under `var/`,
+encrypted (bot/rasa_tracker_store.py, HELPLINE_TRACKER_DATABASE_URL), so they survive a restart.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The only place where we change Rasa's own code: two speed-ups for every custom action call (issue 12, item 3).
+"""The only place where we change Rasa's own code: two speed-ups for every custom action call, and a bound on how
+long one conversation session grows (issue 12, item 3).
 
 Written for Rasa 3.6.21 (jsonschema 4.17, aiohttp 3.9). Installed once per Rasa process by `bot.channels` (Rasa
 imports that package when it loads credentials.yml), next to `bot.rasa_logs.install()`.
@@ -22,6 +23,22 @@ imports that package when it loads credentials.yml), next to `bot.rasa_logs.inst
    all go through the same function, and sessions are per event loop. The sessions are closed by `close_sessions`,
    registered as an `after_server_stop` listener by the REST channel's blueprint (bot/channels/rest.py); Rasa's
    own `after_server_stop` plugin hook is only called for `rasa shell` in 3.6.
+
+3. `rasa.core.processor.MessageProcessor._has_session_expired`
+   Rasa loads, replays, featurizes and sends to the action server every event of the current session, on every
+   message; a session ends only after `session_expiration_time` (a day, domain.yml) without a user message. A family
+   that writes every day never gets a new session, and message 500 of one session cost ~20x message 5 on this
+   machine (scripts/bench_history.py). Ours also ends the session when it holds more than MAX_SESSION_EVENTS events,
+   the last user message is more than SESSION_PAUSE_SECONDS old and no form is active: then Rasa runs
+   `action_session_start` (slots carried over, `carry_over_slots_to_new_session`) exactly as it does after a day's
+   silence, a path every conversation already takes. Rasa's own check (sessions disabled, no user message yet,
+   the expiration time) is called first and unchanged.
+
+4. `rasa.core.actions.action.ActionSessionStart._slot_set_events_from_tracker`
+   A new session starts with the slots carried over; Rasa carries *every* `SlotSet` event of the session, including
+   the ones it carried into it, so the events a session starts with grow with every session of a conversation
+   (two years of check-ins), and each message of it pays for them. Ours carries one `SlotSet` per slot: its last
+   value and metadata, in the order the slots were last set. Applying them gives the same slot values.
 
 Guard: before patching, each original's source is hashed and compared with the hash of the Rasa 3.6.21 code that
 the patch was written for; on a mismatch that patch is not applied and one warning is logged, so an upgraded Rasa
@@ -53,8 +70,14 @@ SOURCE_SHA256 = {
     "RemoteAction._validate_action_result": "f8cdb4be6812396167ced74161b2ccd65c5ea676ad86d7d359d8c322d9d8dc42",
     "EndpointConfig.request": "ccdb778aed8208e23cde3c3f47eac7fbbbb735dac8f7ef7254d54451c64ad608",
     "EndpointConfig.session": "e55aa13d9d4fb4bc440ac33b870a97ee162b76dda7ccb6bf68433567475fdffb",
+    "MessageProcessor._has_session_expired": "aa0e659a9cfa1f70616523da75045bd87d4424a03432726722c7dc80a9869200",
+    "ActionSessionStart._slot_set_events_from_tracker":
+        "d023605fda20a739d5ddb1d253c34c824f6c793bebdd312a9a7748b13e1e7fbd",
 }
 KEEPALIVE_SECONDS = 3.0
+# A session longer than this (about 30 messages of ours) ends at the next pause of SESSION_PAUSE_SECONDS.
+MAX_SESSION_EVENTS = 300
+SESSION_PAUSE_SECONDS = 30 * 60
 
 # The originals, kept for the tests and for `uninstall`.
 ORIGINALS: Dict[str, Callable[..., Any]] = {}
@@ -220,6 +243,41 @@ async def close_sessions(*_: Any) -> None:
         await session.close()
 
 
+# --- 3. a session ends after a pause once it is long --------------------------------------------------------------
+
+def _has_session_expired(self: Any, tracker: Any) -> bool:
+    """Rasa's check, or: a long session (loaded events since its start), paused, with no active form."""
+    import time
+
+    from rasa.shared.core.events import UserUttered
+
+    if ORIGINALS["MessageProcessor._has_session_expired"](self, tracker):
+        return True
+    if not self.domain.session_config.are_sessions_enabled() or tracker.active_loop_name:
+        return False
+    if len(tracker.events) <= MAX_SESSION_EVENTS:
+        return False
+    last = tracker.get_last_event_for(UserUttered)
+    if last is None or time.time() - last.timestamp <= SESSION_PAUSE_SECONDS:
+        return False
+    logger.info("a session of %d events ends after a pause (bot/rasa_patches.py)", len(tracker.events))
+    return True
+
+
+# --- 4. a new session carries each slot once ---------------------------------------------------------------------
+
+def _slot_set_events_from_tracker(tracker: Any) -> list[Any]:
+    """Rasa's carry-over, one SlotSet per slot (the last one set), in the order of their last setting."""
+    from rasa.shared.core.events import SlotSet
+
+    last: dict[str, Any] = {}
+    for event in tracker.applied_events():
+        if isinstance(event, SlotSet):
+            last.pop(event.key, None)  # re-inserted at the end: the order of last setting
+            last[event.key] = event
+    return [SlotSet(key=event.key, value=event.value, metadata=event.metadata) for event in last.values()]
+
+
 # --- installing ---------------------------------------------------------------------------------------------------
 
 def enabled() -> bool:
@@ -227,17 +285,22 @@ def enabled() -> bool:
 
 
 def install() -> None:
-    """Apply both patches (once per process), unless switched off or Rasa's code is not the expected one."""
+    """Apply the patches (once per process), unless switched off or Rasa's code is not the expected one."""
     if not enabled():
         logger.info("%s=off: Rasa runs unpatched", ENV_SWITCH)
         return
-    from rasa.core.actions.action import RemoteAction
+    from rasa.core.actions.action import ActionSessionStart, RemoteAction
+    from rasa.core.processor import MessageProcessor
     from rasa.utils.endpoints import EndpointConfig
 
     targets = [
         ("RemoteAction._validate_action_result", RemoteAction, "_validate_action_result", _validate_action_result,
          ()),
         ("EndpointConfig.request", EndpointConfig, "request", request, ("EndpointConfig.session",)),
+        ("MessageProcessor._has_session_expired", MessageProcessor, "_has_session_expired", _has_session_expired,
+         ()),
+        ("ActionSessionStart._slot_set_events_from_tracker", ActionSessionStart, "_slot_set_events_from_tracker",
+         staticmethod(_slot_set_events_from_tracker), ()),
     ]
     for name, owner, attribute, replacement, also_checked in targets:
         if name in _installed:
@@ -255,10 +318,12 @@ def install() -> None:
 
 def uninstall() -> None:
     """Put Rasa's originals back (for tests)."""
-    from rasa.core.actions.action import RemoteAction
+    from rasa.core.actions.action import ActionSessionStart, RemoteAction
+    from rasa.core.processor import MessageProcessor
     from rasa.utils.endpoints import EndpointConfig
 
-    owners = {"RemoteAction": RemoteAction, "EndpointConfig": EndpointConfig}
+    owners = {"RemoteAction": RemoteAction, "EndpointConfig": EndpointConfig, "MessageProcessor": MessageProcessor,
+              "ActionSessionStart": ActionSessionStart}
     for name in list(_installed):
         owner, attribute = name.split(".")
         setattr(owners[owner], attribute, ORIGINALS[name])

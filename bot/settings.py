@@ -86,6 +86,11 @@ class Settings:
     action_token: str | None = None
     # How often `helpline worker` looks for due check-ins (they fall due by the hour; no need to look often).
     followup_poll_seconds: float = 30.0
+    # Rasa's conversations (the tracker store, bot/rasa_tracker_store.py), read by Rasa and by our retention job and
+    # erasure. Default: var/tracker.db; production points it at PostgreSQL. A conversation with no event for this many
+    # days is deleted (what NGOs need is in the helpline's own store).
+    tracker_database_url: str = ""
+    conversation_retention_days: float = 90.0
 
     @property
     def is_development(self) -> bool:
@@ -239,6 +244,8 @@ def load_settings() -> Settings:
         rasa_token=_token("HELPLINE_RASA_TOKEN", environment, var_dir, "rasa-api.token"),
         action_token=_token("HELPLINE_ACTION_TOKEN", environment, var_dir, "action-server.token"),
         followup_poll_seconds=_number("HELPLINE_FOLLOWUP_POLL_SECONDS", 30),
+        tracker_database_url=_env_or("HELPLINE_TRACKER_DATABASE_URL", f"sqlite:///{var_dir / 'tracker.db'}"),
+        conversation_retention_days=_number("HELPLINE_CONVERSATION_RETENTION_DAYS", 90),
     )
 
 

@@ -19,9 +19,10 @@ POSTGRES_URL = os.environ.get("HELPLINE_TEST_POSTGRES_URL", "postgresql+psycopg2
 def _reset_caches() -> None:
     from bot.channels import gate
     from bot.crypto import _fernet
-    from bot.store import db
+    from bot.store import db, tracker_events
 
     get_settings.cache_clear()
+    tracker_events.tracker_engine.cache_clear()
     _fernet.cache_clear()
     db.engine_for.cache_clear()
     db._upgraded.clear()
@@ -35,6 +36,7 @@ def helpline_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv("HELPLINE_VAR_DIR", str(tmp_path))
     monkeypatch.setenv("HELPLINE_SECRET_KEYS", Fernet.generate_key().decode())
     monkeypatch.delenv("HELPLINE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("HELPLINE_TRACKER_DATABASE_URL", raising=False)
     _reset_caches()
     yield tmp_path
     _reset_caches()

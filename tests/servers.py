@@ -73,7 +73,7 @@ def running_helpline(var: Path, extra_env: dict[str, str] | None = None, worker:
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
         "  headers:\n    X-Helpline-Action-Token: ${HELPLINE_ACTION_TOKEN}\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {var / 'tracker.db'}\n"
+        "tracker_store:\n  type: bot.rasa_tracker_store.EncryptedSQLTrackerStore\n"
     )
     env = dict(
         os.environ,
@@ -84,6 +84,7 @@ def running_helpline(var: Path, extra_env: dict[str, str] | None = None, worker:
         HELPLINE_VAR_DIR=str(var),
         HELPLINE_SECRET_KEYS=Fernet.generate_key().decode(),
         HELPLINE_DATABASE_URL=f"sqlite:///{var / 'helpline.db'}",
+        HELPLINE_TRACKER_DATABASE_URL=f"sqlite:///{var / 'tracker.db'}",
         HELPLINE_RASA_URL=f"http://127.0.0.1:{rasa_port}",
         HELPLINE_RASA_TOKEN="-" + secrets.token_urlsafe(24),  # a leading "-" once broke Rasa's argument parsing
         HELPLINE_ACTION_TOKEN=secrets.token_urlsafe(24),

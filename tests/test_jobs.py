@@ -23,7 +23,8 @@ from bot.store.lease import Lease
 from bot.store.models import Delivery, InboundSeen, JobRun
 from tests.reports_helpers import AGENT_PHONE, file_report, import_sample
 
-JOBS = ["routing", "escalations", "draft-expiry", "pruning", "deliveries", "check-ins", "reminders"]
+JOBS = ["routing", "escalations", "draft-expiry", "pruning", "conversation-retention", "deliveries", "check-ins",
+        "reminders"]
 
 
 def _job(name: str, run, takes: str = "session", interval: float = 10.0, **extra) -> Job:  # type: ignore[no-untyped-def]
@@ -53,7 +54,8 @@ def test_the_registry_lists_every_job_in_order_with_its_interval(helpline_env: o
     jobs = registry()
     assert [job.name for job in jobs] == JOBS
     assert {job.name: job.interval.total_seconds() for job in jobs} == {
-        "routing": 2, "escalations": 2, "draft-expiry": 2, "pruning": 3600, "deliveries": 2,
+        "routing": 2, "escalations": 2, "draft-expiry": 2, "pruning": 3600, "conversation-retention": 3600,
+        "deliveries": 2,
         "check-ins": 45, "reminders": 45}
     assert {job.name: job.group for job in jobs} == {name: "followup" if name in ("check-ins", "reminders")
                                                      else "reports" for name in JOBS}
@@ -66,7 +68,8 @@ def test_the_registry_lists_every_job_in_order_with_its_interval(helpline_env: o
 
 def test_a_runner_leaves_out_jobs_whose_worker_it_was_not_given(helpline_env: object) -> None:
     runner = Runner(registry(), JobContext(clock=ManualClock()))
-    assert [job.name for job in runner.jobs] == ["routing", "escalations", "draft-expiry", "pruning"]
+    assert [job.name for job in runner.jobs] == ["routing", "escalations", "draft-expiry", "pruning",
+                                                   "conversation-retention"]
 
 
 # --- the runner --------------------------------------------------------------------------------------------------

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 import rasa
 from aiohttp import web
 from jsonschema import ValidationError
-from rasa.core.actions.action import RemoteAction
+from rasa.core.actions.action import ActionSessionStart, RemoteAction
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
 from bot import rasa_patches
@@ -22,13 +28,15 @@ from bot.action_auth import HEADER
 
 VALIDATE = "RemoteAction._validate_action_result"
 REQUEST = "EndpointConfig.request"
+SESSION = "MessageProcessor._has_session_expired"
+CARRY = "ActionSessionStart._slot_set_events_from_tracker"
 
 
 @pytest.fixture
 def patched(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv(rasa_patches.ENV_SWITCH, raising=False)
     rasa_patches.install()
-    assert rasa_patches.installed() == {VALIDATE, REQUEST}
+    assert rasa_patches.installed() == {VALIDATE, REQUEST, SESSION, CARRY}
     yield
 
 
@@ -38,6 +46,8 @@ def test_canary_rasa_code_is_what_the_patches_were_written_for() -> None:
     originals = {
         VALIDATE: rasa_patches.ORIGINALS.get(VALIDATE, RemoteAction._validate_action_result),
         REQUEST: rasa_patches.ORIGINALS.get(REQUEST, EndpointConfig.request),
+        SESSION: rasa_patches.ORIGINALS.get(SESSION, MessageProcessor._has_session_expired),
+        CARRY: rasa_patches.ORIGINALS.get(CARRY, ActionSessionStart.__dict__["_slot_set_events_from_tracker"]),
         "EndpointConfig.session": EndpointConfig.session,
     }
     for name, function in originals.items():
@@ -49,9 +59,10 @@ def test_both_patches_are_installed_by_the_channel_package(monkeypatch: pytest.M
     import bot.channels  # noqa: F401 - what Rasa imports to load credentials.yml
 
     rasa_patches.install()  # idempotent
-    assert rasa_patches.installed() == {VALIDATE, REQUEST}
+    assert rasa_patches.installed() == {VALIDATE, REQUEST, SESSION, CARRY}
     assert RemoteAction._validate_action_result is rasa_patches._validate_action_result
     assert EndpointConfig.request is rasa_patches.request
+    assert MessageProcessor._has_session_expired is rasa_patches._has_session_expired
 
 
 def test_off_switch_and_guard_leave_rasa_untouched(monkeypatch: pytest.MonkeyPatch,
@@ -68,7 +79,7 @@ def test_off_switch_and_guard_leave_rasa_untouched(monkeypatch: pytest.MonkeyPat
         monkeypatch.setitem(rasa_patches.SOURCE_SHA256, VALIDATE, "0" * 64)  # as if Rasa had changed
         with caplog.at_level(logging.WARNING, logger="bot.rasa_patches"):
             rasa_patches.install()
-        assert rasa_patches.installed() == {REQUEST}
+        assert rasa_patches.installed() == {REQUEST, SESSION, CARRY}
         assert RemoteAction._validate_action_result is rasa_patches.ORIGINALS[VALIDATE]
         assert [r.getMessage() for r in caplog.records] == [
             f"Rasa's {VALIDATE} is not the Rasa 3.6.21 code bot/rasa_patches.py was written for: not patched"]
@@ -193,3 +204,64 @@ def test_sessions_are_per_event_loop_and_closed_with_the_server(patched: None) -
         results, ports, _ = asyncio.run(_serve_and_call(3))
         assert len(results) == 3 and len(ports) == 1
     assert not any(not loop.is_closed() for loop, _ in rasa_patches._sessions.values())
+
+
+# --- a long session ends after a pause ---------------------------------------------------------------------------
+
+NOW = 1_800_000_000.0  # a fixed "now" for time.time(), read by Rasa's check and ours
+
+
+def _processor(expiration_minutes: int = 1440) -> SimpleNamespace:
+    domain = Domain.from_dict({"session_config": {"session_expiration_time": expiration_minutes,
+                                                  "carry_over_slots_to_new_session": True}})
+    return SimpleNamespace(domain=domain)
+
+
+def _session(events: int, last_user_seconds_ago: float, form: str | None = None) -> DialogueStateTracker:
+    """A session of about `events` events whose last user message was that long ago."""
+    t = NOW - last_user_seconds_ago
+    history: list = [ActionExecuted("action_session_start", timestamp=t - 10), SessionStarted(timestamp=t - 10)]
+    while len(history) < events - 1:
+        history.append(ActionExecuted("action_listen", timestamp=t - 5))
+    history.append(UserUttered("hi", {"name": "greet", "confidence": 1.0}, timestamp=t))
+    tracker = DialogueStateTracker.from_events("s", history)
+    if form:
+        tracker.update(ActiveLoop(form))
+    return tracker
+
+
+@pytest.mark.parametrize(("events", "ago", "form", "expiration", "expired"), [
+    (rasa_patches.MAX_SESSION_EVENTS, 2 * 3600, None, 1440, False),       # short: Rasa's day rule only
+    (rasa_patches.MAX_SESSION_EVENTS + 1, 2 * 3600, None, 1440, True),    # long and paused: a new session
+    (rasa_patches.MAX_SESSION_EVENTS + 1, 10 * 60, None, 1440, False),    # long, but the person is still writing
+    (rasa_patches.MAX_SESSION_EVENTS + 1, 2 * 3600, "report_form", 1440, False),  # never in the middle of a form
+    (rasa_patches.MAX_SESSION_EVENTS + 1, 2 * 3600, None, 0, False),      # sessions switched off in the domain
+    (10, 25 * 3600, None, 1440, True),                                    # Rasa's own rule, unchanged
+])
+def test_a_long_session_ends_after_a_pause(patched: None, monkeypatch: pytest.MonkeyPatch, events: int, ago: float,
+                                           form: str | None, expiration: int, expired: bool) -> None:
+    monkeypatch.setattr(time, "time", lambda: NOW)
+    tracker = _session(events, ago, form)
+    assert len(tracker.events) == events + (1 if form else 0)
+    assert MessageProcessor._has_session_expired(_processor(expiration), tracker) is expired  # type: ignore[arg-type]
+
+
+# --- a new session carries each slot once ------------------------------------------------------------------------
+
+def test_a_new_session_carries_each_slot_once_with_its_last_value(patched: None) -> None:
+    domain = Domain.from_dict({"slots": {name: {"type": "any", "mappings": [{"type": "custom"}]}
+                                         for name in ("a", "b", "c")}})
+    carried_before = [SlotSet("a", 1), SlotSet("b", "x")]  # what the previous session carried in
+    events = [SessionStarted(), *carried_before, ActionExecuted("action_listen"),
+              SlotSet("a", 2), SlotSet("c", 5, metadata={"by": "reader"}), SlotSet("b", None), SlotSet("a", 3)]
+    tracker = DialogueStateTracker.from_events("s", events, slots=domain.slots)
+    carried = ActionSessionStart._slot_set_events_from_tracker(tracker)
+    assert [(e.key, e.value, e.metadata) for e in carried] == [("c", 5, {"by": "reader"}), ("b", None, {}),
+                                                                ("a", 3, {})]
+    rasa_carried = rasa_patches.ORIGINALS[CARRY].__func__(tracker)
+    assert len(rasa_carried) == 6  # Rasa's: every SlotSet of the session, the carried ones included
+    # the same slot values either way
+    with_ours = DialogueStateTracker.from_events("t", [SessionStarted(), *carried], slots=domain.slots)
+    with_rasas = DialogueStateTracker.from_events("u", [SessionStarted(), *rasa_carried], slots=domain.slots)
+    assert with_ours.current_slot_values() == with_rasas.current_slot_values() == {
+        **with_ours.current_slot_values(), "a": 3, "b": None, "c": 5}

@@ -120,6 +120,22 @@ def _prunable(session: Session, now: datetime) -> int:
     ).scalar_one()
 
 
+# --- conversation retention --------------------------------------------------------------------------------------
+
+def _delete_idle_conversations(context: JobContext, now: datetime) -> int:
+    # The tracker database is not the helpline store the runner's transaction is on: bot.conversations opens its own
+    # (one per batch).
+    from bot.conversations import delete_idle_conversations, retention
+
+    return delete_idle_conversations(now - retention())
+
+
+def _idle_conversations(session: Session, now: datetime) -> int:
+    from bot.conversations import idle_conversations, retention
+
+    return idle_conversations(now - retention())
+
+
 # --- deliveries --------------------------------------------------------------------------------------------------
 
 def _deliver(context: JobContext, now: datetime) -> int:
@@ -172,6 +188,8 @@ def registry() -> list[Job]:
         Job("escalations", poll, _escalate, _overdue, "alert the next NGO when an acknowledgement is overdue"),
         Job("draft-expiry", poll, _expire_drafts, _expired_drafts, "send reports abandoned half-way, anonymously"),
         Job("pruning", PRUNE_EVERY, _prune, _prunable, "forget provider message ids older than a week"),
+        Job("conversation-retention", PRUNE_EVERY, _delete_idle_conversations, _idle_conversations,
+            "delete Rasa conversations idle longer than HELPLINE_CONVERSATION_RETENTION_DAYS", takes="context"),
         Job("deliveries", poll, _deliver, _due_deliveries, "recover interrupted sends, send due forwards",
             takes="context", again_when_busy=True, needs="deliveries"),
         Job("check-ins", followup_poll, _fire_checkins, _due_checkins,

@@ -1,0 +1,116 @@
+"""Rasa's conversation events (the tracker store's `events` table), sealed with the helpline's keys.
+
+Rasa's SQL tracker store writes every event as one row: `sender_id`, `type_name`, `timestamp`, `intent_name`,
+`action_name` and `data`, the event as JSON. `data` holds everything a person said (`text`, `parse_data`, the
+channel's `metadata`) and every slot value, so it is stored here only as a Fernet token (bot/crypto.py: the newest key
+encrypts, every configured key decrypts, so rotation needs no rewrite). The other columns stay plain because Rasa and
+our jobs query them and they hold nothing a person wrote: the conversation id is a keyed pseudonym on Twilio and
+Telegram, the type, time, intent and action names come from the model and the domain.
+
+This module is the core: sealing, the table's shape for our own queries, and the work on rows in the caller's
+connection. `bot.rasa_tracker_store` (the class Rasa loads) and `bot.conversations` (deletion, migration) use it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, delete, event, func, select
+from sqlalchemy.engine import Connection, Engine
+
+from bot.crypto import decrypt, encrypt
+
+# A sealed `data` value starts with this; plain JSON (Rasa's own format, before `helpline db upgrade`) starts with "{".
+SEALED_PREFIX = "fernet:"
+
+metadata = MetaData()
+# The columns of Rasa 3.6's SQLTrackerStore.SQLEvent, for our own queries (deletion, migration) without importing
+# Rasa into processes that do not need it. tests/test_tracker_store.py checks that they match Rasa's.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("type_name", String(255), nullable=False),
+    Column("timestamp", Float),
+    Column("intent_name", String(255)),
+    Column("action_name", String(255)),
+    Column("data", Text),
+)
+
+
+def seal(data_json: str) -> str:
+    """The stored form of one event's JSON: a Fernet token under the newest key, marked as sealed."""
+    return SEALED_PREFIX + encrypt(data_json).decode("ascii")
+
+
+def unseal(stored: str) -> str:
+    """An event's JSON from its stored form; rows written before the migration are still plain JSON."""
+    if stored.startswith(SEALED_PREFIX):
+        return decrypt(stored[len(SEALED_PREFIX):].encode("ascii"))
+    return stored
+
+
+def is_sealed(stored: str | None) -> bool:
+    return stored is not None and stored.startswith(SEALED_PREFIX)
+
+
+@lru_cache(maxsize=8)
+def tracker_engine(url: str) -> Engine:
+    """One engine per tracker database URL per process (our jobs and commands; Rasa has its own)."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True, connect_args={"timeout": 30})
+        event.listen(engine, "connect", sqlite_secure_delete)
+    else:
+        engine = create_engine(url, future=True, pool_pre_ping=True)
+    # The same table Rasa creates on start (checkfirst): a job or command may run before Rasa ever did.
+    metadata.create_all(engine)
+    return engine
+
+
+def sqlite_secure_delete(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Deleted and rewritten rows are overwritten with zeros in the file instead of lingering in free pages (the
+    plain rows the migration replaces, the conversations retention deletes)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
+def seal_plain_rows(connection: Connection, batch_size: int) -> int:
+    """Seal up to `batch_size` rows still in plain JSON, in the caller's transaction; returns how many. Idempotent
+    (sealed rows are skipped) and resumable: call again until it returns 0."""
+    rows = connection.execute(
+        select(events.c.id, events.c.data)
+        .where(events.c.data.is_not(None), ~events.c.data.startswith(SEALED_PREFIX))
+        .order_by(events.c.id).limit(batch_size)
+    ).all()
+    for row_id, data in rows:
+        connection.execute(events.update().where(events.c.id == row_id, events.c.data == data)
+                           .values(data=seal(data)))
+    return len(rows)
+
+
+def count_plain_rows(connection: Connection) -> int:
+    return int(connection.execute(
+        select(func.count()).select_from(events)
+        .where(events.c.data.is_not(None), ~events.c.data.startswith(SEALED_PREFIX))
+    ).scalar_one())
+
+
+def delete_sender(connection: Connection, sender_id: str) -> int:
+    """Delete every event of one conversation, in the caller's transaction; returns the number of rows."""
+    return int(connection.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount or 0)
+
+
+def idle_senders(connection: Connection, before: datetime, limit: int | None = None) -> list[str]:
+    """Conversations whose newest event is older than `before` (Rasa stores times as Unix seconds)."""
+    query = (select(events.c.sender_id).group_by(events.c.sender_id)
+             .having(func.max(events.c.timestamp) < before.timestamp()).order_by(events.c.sender_id))
+    if limit is not None:
+        query = query.limit(limit)
+    return [sender for (sender,) in connection.execute(query)]
