@@ -5,11 +5,14 @@ K-fold cross-validation on our own NLU data (data/nlu/<language>.yml), stratifie
 - every (language, intent) group is sorted and then shuffled by its OWN random generator, seeded from a SHA-256 of
   "SEED|language|intent" (never Python's salted hash()), and dealt round-robin into the folds. Adding or removing
   examples of one intent in one language therefore never moves the examples of any other group between folds;
+- repeated K-fold (`--repeats R`): repeat r > 1 reshuffles every group with the seed "SEED|repeat r|language|intent",
+  so R x K folds give the spread; repeat 1 is the split above, comparable with figures from before repeats existed;
 - for each fold an NLU-only model is trained on the other folds with the project's config.yml (`rasa train nlu`)
   and parses the held-out fold;
 - printed: macro F1 (over the gold intents and nlu_fallback, which counts as a wrong class, as the old `make eval`
-  did) and accuracy per language and F1 per intent as mean ± std (and min-max) over the folds, the
-  most frequent confusions (gold -> predicted, counts summed over the folds), fallbacks and missed emergencies,
+  did) and accuracy per language and F1 per intent as mean ± std (and min-max) over the folds, each intent's mean F1
+  per language, the most frequent confusions (gold -> predicted, counts summed over the folds), the whole confusion
+  table, fallbacks, missed emergencies (recall) and other messages read as emergencies,
   the language detector's accuracy on the same messages, district accuracy on tests/data/district_eval.yml and on
   the held-out by-ear spellings of tests/data/district_spellings_eval.yml (accuracy and false positives);
 - every misreading (text, language, gold, predicted, confidence, runner-up) is written to var/eval/misreadings.tsv.
@@ -17,7 +20,8 @@ K-fold cross-validation on our own NLU data (data/nlu/<language>.yml), stratifie
 Runtime: one fold trains a model on about two thirds of the data (DIET, 60 epochs) and parses the rest. Measured on
 the 2 shared cores of the dev machine while others were training too (load ~10): 436 s for one fold, so 5 folds
 would take 30+ minutes. The default is therefore 3 folds (~20 minutes on a busy machine, less on an idle one);
-`--folds 5` for a finer estimate, `--quick` trains and scores only the first fold (a third of the time).
+`--folds 5` for a finer estimate, `--repeats 2` for more folds, `--quick` trains and scores only the first fold (a
+third of the time). `--config` and `--nlu` take an older config.yml or data folder, to compare before/after.
 Numbers from our own data are optimistic (the held-out messages were written by the same people as the training
 ones); the held-out set of issue 15 is the better guide to real-world accuracy.
 """
