@@ -98,6 +98,16 @@ def assign_folds(rows: list[Row], folds: int, repeat: int = 0) -> list[list[Row]
     return out
 
 
+def heldout_folds(rows: list[Row], folds: int, repeat: int, compare_to: Path | None) -> list[list[Row]]:
+    """The held-out part of each fold. Normally the folds of `rows`; with `compare_to` (an older data folder) the
+    folds of the OLDER data, restricted to the messages the new data still has with the same intent, so that a data
+    change is measured on exactly the messages the old figures were measured on (new examples only ever train)."""
+    if compare_to is None:
+        return assign_folds(rows, folds, repeat)
+    present = set(rows)
+    return [[row for row in fold if row in present] for fold in assign_folds(load_examples(compare_to), folds, repeat)]
+
+
 def write_nlu(rows: list[Row], path: Path) -> None:
     by_intent: dict[str, list[str]] = defaultdict(list)
     for _, intent, text in rows:
@@ -318,6 +328,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder of <language>.yml files (default data/nlu; e.g. an older commit's, to compare)")
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml",
                         help="the Rasa config each fold trains with (default config.yml; an older one, to compare)")
+    parser.add_argument("--compare-to", type=Path, default=None,
+                        help="an older data/nlu folder: hold out ITS folds (the messages still in the data, same "
+                             "intent), train on everything else, so before/after figures score the same messages")
     parser.add_argument("--misreadings", type=Path, default=MISREADINGS,
                         help=f"where to write the misreadings (default {MISREADINGS.relative_to(ROOT)})")
     args = parser.parse_args(argv)
@@ -328,10 +341,11 @@ def main(argv: list[str] | None = None) -> int:
     tally = Tally(list(LANGUAGE_OF_FILE.values()), sorted({intent for _, intent, _ in rows}))
     folds_run = 0
     for repeat in range(1 if args.quick else args.repeats):
-        folds = assign_folds(rows, args.folds, repeat)
+        folds = heldout_folds(rows, args.folds, repeat, args.compare_to)
         for k in [0] if args.quick else range(args.folds):
             test = folds[k]
-            train = [row for j, fold in enumerate(folds) if j != k for row in fold]
+            held_out = set(test)
+            train = [row for row in rows if row not in held_out]
             label = f"{repeat + 1}.{k + 1}"
             print(f"repeat {repeat + 1}, fold {k + 1}/{args.folds}: training on {len(train)} examples, "
                   f"holding out {len(test)}...", flush=True)

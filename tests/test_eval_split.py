@@ -40,3 +40,18 @@ def test_the_confusion_table_counts_gold_against_predicted() -> None:
     assert lines[1].split()[1:] == ["affirm", "1", ".", "2"]
     assert lines[2].split()[1:] == ["deny", "1", "1", "."]
     assert lines[3].endswith("nlu_fallback (predicted only)")
+
+
+def test_compare_to_holds_out_the_older_data_folds_only(tmp_path) -> None:
+    from scripts.eval import heldout_folds, load_examples
+
+    old_dir, new_dir = tmp_path / "old", tmp_path / "new"
+    for folder, extra in ((old_dir, ""), (new_dir, "    - a new hello\n    - another new hello\n")):
+        folder.mkdir()
+        for stem in ("en", "hi", "hi_latn", "bho", "mai"):
+            body = "".join(f"    - {stem} hello {i}\n" for i in range(6)) + (extra if stem == "en" else "")
+            (folder / f"{stem}.yml").write_text(f'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n{body}')
+    new_rows = load_examples(new_dir)
+    compared = heldout_folds(new_rows, 3, 0, old_dir)
+    assert compared == assign_folds(load_examples(old_dir), 3)
+    assert all("new hello" not in text for fold in compared for _, _, text in fold)
