@@ -28,6 +28,8 @@ TOPIC_BY_CHOICE: dict[str, str] = {  # Choice is a str enum: its members are the
     Choice.CASE_FOLLOWUP: "case_followup",
 }
 
+MULTI_INTENT_SEPARATOR = "+"  # config.yml's intent_split_symbol
+
 TOPIC_BY_INTENT: dict[str, str] = {
     "ask_compensation_status": "compensation_status",
     "ask_school_enrolment": "school",
@@ -36,10 +38,14 @@ TOPIC_BY_INTENT: dict[str, str] = {
 
 
 def topic_for(menu_choice: str | None, intent: str | None) -> str | None:
-    """The topic to answer: a menu choice wins over the intent (it is the more specific signal)."""
+    """The topic to answer: a menu choice wins over the intent (it is the more specific signal).
+
+    A multi-intent ("ask_compensation_status+ask_school_enrolment": two needs in one message) is answered on its
+    first need; the dialogue offers the second (data/rules/multi.yml)."""
     if menu_choice in TOPIC_BY_CHOICE:
         return TOPIC_BY_CHOICE[menu_choice]
-    return TOPIC_BY_INTENT.get(intent or "")
+    first_need = (intent or "").split(MULTI_INTENT_SEPARATOR)[0]
+    return TOPIC_BY_INTENT.get(first_need)
 
 
 # Topics where a family's own case, when the helpline has one, comes before the general guidance.

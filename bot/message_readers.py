@@ -38,11 +38,11 @@ AGENT_PROMPT = checkin_prompt("agent")
 # 112/1098 first). report_recruitment is an answer to "has anyone offered work or an advance?" when it reads as one
 # ("haan, ek dalal aaya tha"): the agent alert already makes a recruitment report for the district.
 CHECKIN_NEVER_ANSWERS = {"report_emergency", "report_missing_child", "change_language", "opt_out", "request_human",
-                         "show_menu", EXTERNAL_INTENT}
+                         "show_menu", "bot_challenge", EXTERNAL_INTENT}
 # Requests of their own that still count as an answer when they clearly are one ("paisa nahi aaya" after "has any
 # compensation arrived?"); otherwise the request is answered and the check-in waits.
 CHECKIN_ONLY_CLEAR_ANSWERS = {"ask_compensation", "ask_compensation_status", "ask_school_enrolment", "ask_case_status",
-                              "report_recruitment", "request_followup"}
+                              "report_recruitment", "request_followup", "ask_compensation_status+ask_school_enrolment"}
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,14 @@ K-fold cross-validation on our own NLU data (data/nlu/<language>.yml), stratifie
 - every (language, intent) group is sorted and then shuffled by its OWN random generator, seeded from a SHA-256 of
   "SEED|language|intent" (never Python's salted hash()), and dealt round-robin into the folds. Adding or removing
   examples of one intent in one language therefore never moves the examples of any other group between folds;
+- repeated K-fold (`--repeats R`): repeat r > 1 reshuffles every group with the seed "SEED|repeat r|language|intent",
+  so R x K folds give the spread; repeat 1 is the split above, comparable with figures from before repeats existed;
 - for each fold an NLU-only model is trained on the other folds with the project's config.yml (`rasa train nlu`)
   and parses the held-out fold;
 - printed: macro F1 (over the gold intents and nlu_fallback, which counts as a wrong class, as the old `make eval`
-  did) and accuracy per language and F1 per intent as mean ± std (and min-max) over the folds, the
-  most frequent confusions (gold -> predicted, counts summed over the folds), fallbacks and missed emergencies,
+  did) and accuracy per language and F1 per intent as mean ± std (and min-max) over the folds, each intent's mean F1
+  per language, the most frequent confusions (gold -> predicted, counts summed over the folds), the whole confusion
+  table, fallbacks, missed emergencies (recall) and other messages read as emergencies,
   the language detector's accuracy on the same messages, district accuracy on tests/data/district_eval.yml and on
   the held-out by-ear spellings of tests/data/district_spellings_eval.yml (accuracy and false positives);
 - every misreading (text, language, gold, predicted, confidence, runner-up) is written to var/eval/misreadings.tsv.
@@ -17,7 +20,8 @@ K-fold cross-validation on our own NLU data (data/nlu/<language>.yml), stratifie
 Runtime: one fold trains a model on about two thirds of the data (DIET, 60 epochs) and parses the rest. Measured on
 the 2 shared cores of the dev machine while others were training too (load ~10): 436 s for one fold, so 5 folds
 would take 30+ minutes. The default is therefore 3 folds (~20 minutes on a busy machine, less on an idle one);
-`--folds 5` for a finer estimate, `--quick` trains and scores only the first fold (a third of the time).
+`--folds 5` for a finer estimate, `--repeats 2` for more folds, `--quick` trains and scores only the first fold (a
+third of the time). `--config` and `--nlu` take an older config.yml or data folder, to compare before/after.
 Numbers from our own data are optimistic (the held-out messages were written by the same people as the training
 ones); the held-out set of issue 15 is the better guide to real-world accuracy.
 """
@@ -67,13 +71,17 @@ def load_examples(nlu_dir: Path = ROOT / "data" / "nlu") -> list[Row]:
     return rows
 
 
-def group_rng(language: str, intent: str) -> random.Random:
-    """A generator of its own for one (language, intent) group, the same on every machine and every run."""
-    digest = hashlib.sha256(f"{SEED}|{language}|{intent}".encode()).digest()
+def group_rng(language: str, intent: str, repeat: int = 0) -> random.Random:
+    """A generator of its own for one (language, intent) group, the same on every machine and every run.
+
+    Repeat 0 keeps the seed string of the first version of this script, so its folds (and figures) stay comparable
+    with the notes written before repeats existed; each further repeat reshuffles every group differently."""
+    key = f"{SEED}|{language}|{intent}" if repeat == 0 else f"{SEED}|repeat {repeat}|{language}|{intent}"
+    digest = hashlib.sha256(key.encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-def assign_folds(rows: list[Row], folds: int) -> list[list[Row]]:
+def assign_folds(rows: list[Row], folds: int, repeat: int = 0) -> list[list[Row]]:
     """Stratified folds: each (language, intent) group is shuffled by its own generator and dealt round-robin,
     starting at a group-specific fold so that small groups do not all land in fold 0."""
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -81,13 +89,23 @@ def assign_folds(rows: list[Row], folds: int) -> list[list[Row]]:
         groups[(language, intent)].append(text)
     out: list[list[Row]] = [[] for _ in range(folds)]
     for (language, intent), texts in sorted(groups.items()):
-        rng = group_rng(language, intent)
+        rng = group_rng(language, intent, repeat)
         texts = sorted(set(texts))
         rng.shuffle(texts)
         start = rng.randrange(folds)
         for i, text in enumerate(texts):
             out[(start + i) % folds].append((language, intent, text))
     return out
+
+
+def heldout_folds(rows: list[Row], folds: int, repeat: int, compare_to: Path | None) -> list[list[Row]]:
+    """The held-out part of each fold. Normally the folds of `rows`; with `compare_to` (an older data folder) the
+    folds of the OLDER data, restricted to the messages the new data still has with the same intent, so that a data
+    change is measured on exactly the messages the old figures were measured on (new examples only ever train)."""
+    if compare_to is None:
+        return assign_folds(rows, folds, repeat)
+    present = set(rows)
+    return [[row for row in fold if row in present] for fold in assign_folds(load_examples(compare_to), folds, repeat)]
 
 
 def write_nlu(rows: list[Row], path: Path) -> None:
@@ -113,14 +131,15 @@ async def parse_all(model: Path, rows: list[Row]) -> list[dict]:
     return [await agent.parse_message(text) for _, _, text in rows]
 
 
-def run_fold(train: list[Row], test: list[Row]) -> list[tuple[str, float, str | None]]:
+def run_fold(train: list[Row], test: list[Row],
+             config: Path = ROOT / "config.yml") -> list[tuple[str, float, str | None]]:
     """Trains an NLU model on `train`, returns (predicted intent, confidence, runner-up) for each test row."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         (tmp_path / "data").mkdir()
         write_nlu(train, tmp_path / "data" / "train.yml")
         subprocess.run(
-            [str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--config", str(ROOT / "config.yml"),
+            [str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--config", str(config),
              "--nlu", str(tmp_path / "data"), "--out", str(tmp_path / "models"), "--fixed-model-name", "eval",
              "--quiet"],
             check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -190,92 +209,159 @@ def print_district_figures() -> None:
         print(f"  miss: {miss}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS, help=f"number of folds (default {DEFAULT_FOLDS})")
-    parser.add_argument("--quick", action="store_true", help="train and score only the first fold")
-    parser.add_argument("--top", type=int, default=20, help="confused pairs to print (default 20)")
-    parser.add_argument("--nlu", type=Path, default=ROOT / "data" / "nlu",
-                        help="folder of <language>.yml files (default data/nlu; e.g. an older commit's, to compare)")
-    parser.add_argument("--misreadings", type=Path, default=MISREADINGS,
-                        help=f"where to write the misreadings (default {MISREADINGS.relative_to(ROOT)})")
-    args = parser.parse_args(argv)
-    if args.folds < 2:
-        parser.error("--folds must be at least 2")
+def confusion_table(pairs: list[tuple[str, str]], labels: list[str]) -> list[str]:
+    """Gold intents (rows) x predicted (columns, numbered as the rows), counts summed over the folds; '.' is 0.
 
-    from sklearn.metrics import f1_score
+    The diagonal is the correctly read messages; a row's off-diagonal cells are where that intent goes wrong."""
+    counts = Counter(pairs)
+    predicted = sorted({p for _, p in pairs} - set(labels))
+    columns = labels + predicted  # nlu_fallback and any other predicted-only label come last
+    width = max(4, len(str(max(counts.values(), default=0))) + 1)
+    lines = [" " * 30 + "".join(f"{i + 1:>{width}d}" for i in range(len(columns)))]
+    for i, gold in enumerate(labels):
+        cells = "".join(f"{counts[(gold, col)] or '.':>{width}}" for col in columns)
+        lines.append(f"{i + 1:>3d} {gold[:26]:26s}{cells}")
+    lines += [f"{len(labels) + j + 1:>3d} {label} (predicted only)" for j, label in enumerate(predicted)]
+    return lines
 
-    rows = load_examples(args.nlu)
-    folds = assign_folds(rows, args.folds)
-    run = [0] if args.quick else list(range(args.folds))
-    languages = list(LANGUAGE_OF_FILE.values())
-    intents = sorted({intent for _, intent, _ in rows})
 
-    per_language: dict[str, dict[str, list[float]]] = {lang: {"f1": [], "acc": []} for lang in [*languages, "all"]}
-    per_intent: dict[str, list[float]] = defaultdict(list)
-    confusions: Counter = Counter()
-    misreadings: list[tuple] = []
-    scored: list[tuple[Row, str]] = []
-    for k in run:
-        test = folds[k]
-        train = [row for j, fold in enumerate(folds) if j != k for row in fold]
-        print(f"fold {k + 1}/{args.folds}: training on {len(train)} examples, holding out {len(test)}...", flush=True)
-        started = time.monotonic()
-        predictions = run_fold(train, test)
-        print(f"  fold {k + 1} took {time.monotonic() - started:.0f} s", flush=True)
+class Tally:
+    """Figures gathered over every fold of every repeat."""
+
+    def __init__(self, languages: list[str], intents: list[str]) -> None:
+        self.languages, self.intents = languages, intents
+        self.per_language: dict[str, dict[str, list[float]]] = {
+            lang: {"f1": [], "acc": []} for lang in [*languages, "all"]}
+        self.per_intent: dict[str, list[float]] = defaultdict(list)
+        self.per_language_intent: dict[tuple[str, str], list[float]] = defaultdict(list)
+        self.misreadings: list[tuple] = []
+        self.scored: list[tuple[Row, str]] = []
+
+    def add_fold(self, test: list[Row], predictions: list[tuple[str, float, str | None]], label: str) -> None:
+        from sklearn.metrics import f1_score
+
         y_true_all = [intent for _, intent, _ in test]
         y_pred_all = [p for p, _, _ in predictions]
-        for language in [*languages, "all"]:
+        for language in [*self.languages, "all"]:
             idx = [i for i, row in enumerate(test) if language in ("all", row[0])]
             if not idx:
                 continue
             y_true = [y_true_all[i] for i in idx]
             y_pred = [y_pred_all[i] for i in idx]
-            per_language[language]["f1"].append(f1_score(y_true, y_pred, average="macro", zero_division=0))
-            per_language[language]["acc"].append(sum(t == p for t, p in zip(y_true, y_pred, strict=True)) / len(idx))
-        scores = f1_score(y_true_all, y_pred_all, labels=intents, average=None, zero_division=0)
-        for intent, score in zip(intents, scores, strict=True):
+            # Over the gold intents and nlu_fallback: an intent the held-out part has no example of (say one
+            # that is newer than the --compare-to data) counts as a wrong answer, never as a class of its own.
+            labels = sorted({*y_true, "nlu_fallback"})
+            self.per_language[language]["f1"].append(
+                f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0))
+            self.per_language[language]["acc"].append(
+                sum(t == p for t, p in zip(y_true, y_pred, strict=True)) / len(idx))
+            if language != "all":
+                scores = f1_score(y_true, y_pred, labels=self.intents, average=None, zero_division=0)
+                for intent, score in zip(self.intents, scores, strict=True):
+                    if intent in y_true:
+                        self.per_language_intent[(language, intent)].append(float(score))
+        scores = f1_score(y_true_all, y_pred_all, labels=self.intents, average=None, zero_division=0)
+        for intent, score in zip(self.intents, scores, strict=True):
             if intent in y_true_all:
-                per_intent[intent].append(float(score))
+                self.per_intent[intent].append(float(score))
         for row, (predicted, confidence, second) in zip(test, predictions, strict=True):
-            scored.append((row, predicted))
+            self.scored.append((row, predicted))
             if predicted != row[1]:
-                confusions[(row[1], predicted)] += 1
-                misreadings.append((row[2], row[0], row[1], predicted, f"{confidence:.2f}", second or "", k + 1))
+                self.misreadings.append((row[2], row[0], row[1], predicted, f"{confidence:.2f}", second or "", label))
 
-    n_scored = len(scored)
-    print(f"\nIntent classification, {len(run)} fold(s) of {args.folds}, {n_scored} held-out messages "
+
+def print_intent_figures(tally: Tally, folds_run: int, top: int) -> None:
+    print(f"\nIntent classification, {folds_run} fold(s), {len(tally.scored)} held-out readings "
           "(mean ± std (min-max) over folds):")
     print(f"  {'language':8s} {'macro F1':27s} {'accuracy':27s}")
-    for language in [*languages, "all"]:
-        print(f"  {language:8s} {spread(per_language[language]['f1']):27s} {spread(per_language[language]['acc'])}")
+    for language in [*tally.languages, "all"]:
+        figures = tally.per_language[language]
+        print(f"  {language:8s} {spread(figures['f1']):27s} {spread(figures['acc'])}")
 
-    print("\nF1 per intent (all languages):")
-    for intent in intents:
-        print(f"  {intent:24s} {spread(per_intent[intent])}")
+    print("\nF1 per intent (all languages), then the mean per language:")
+    print(f"  {'intent':42s} {'all':27s} " + " ".join(f"{lang:>7s}" for lang in tally.languages))
+    for intent in tally.intents:
+        by_language = [tally.per_language_intent.get((lang, intent)) for lang in tally.languages]
+        cells = " ".join(f"{statistics.fmean(v):7.3f}" if v else "      -" for v in by_language)
+        print(f"  {intent:42s} {spread(tally.per_intent[intent]):27s} {cells}")
 
-    print(f"\nMost frequent confusions (gold -> predicted: count, over {len(run)} fold(s)):")
-    for (gold, predicted), count in confusions.most_common(args.top):
-        print(f"  {gold:24s} -> {predicted:24s} {count}")
+    confusions = Counter((row[1], predicted) for row, predicted in tally.scored if predicted != row[1])
+    print(f"\nMost frequent confusions (gold -> predicted: count, over {folds_run} fold(s)):")
+    for (gold, predicted), count in confusions.most_common(top):
+        print(f"  {gold:42s} -> {predicted:42s} {count}")
+    print("\nConfusion table (rows gold, columns predicted, same numbering):")
+    for line in confusion_table([(row[1], predicted) for row, predicted in tally.scored], tally.intents):
+        print("  " + line)
 
-    args.misreadings.parent.mkdir(parents=True, exist_ok=True)
-    with args.misreadings.open("w", encoding="utf-8") as out:
+
+def write_misreadings(tally: Tally, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
         out.write("text\tlanguage\tgold\tpredicted\tconfidence\trunner_up\tfold\n")
-        for text, *rest in sorted(misreadings, key=lambda m: (m[1], m[2], m[3], m[0])):
+        for text, *rest in sorted(tally.misreadings, key=lambda m: (m[1], m[2], m[3], m[0])):
             out.write("\t".join([text.replace("\t", " "), *map(str, rest)]) + "\n")
-    print(f"  {len(misreadings)} misreadings written to {args.misreadings}")
-    fallback = sum(predicted == "nlu_fallback" for _, predicted in scored)
+    print(f"  {len(tally.misreadings)} misreadings written to {path}")
+
+
+def print_safety_and_language(tally: Tally) -> None:
+    n_scored = len(tally.scored)
+    fallback = sum(predicted == "nlu_fallback" for _, predicted in tally.scored)
     print(f"  sent to fallback (asked again): {fallback}/{n_scored}")
-    emergencies = [row for row, _ in scored if row[1] == "report_emergency"]
-    missed = sum(predicted != "report_emergency" for row, predicted in scored if row[1] == "report_emergency")
-    print(f"  emergencies not recognised as emergencies: {missed}/{len(emergencies)}")
+    emergencies = [predicted for row, predicted in tally.scored if row[1] == "report_emergency"]
+    missed = sum(predicted != "report_emergency" for predicted in emergencies)
+    false_alarms = sum(predicted == "report_emergency" and row[1] != "report_emergency"
+                       for row, predicted in tally.scored)
+    print(f"  emergencies not recognised as emergencies: {missed}/{len(emergencies)} "
+          f"(recall {1 - missed / max(len(emergencies), 1):.3f}); other messages read as emergencies: {false_alarms}")
 
     print("\nLanguage detection on the same held-out messages (accuracy; undecided counted wrong):")
-    for language in languages:
-        texts = [row[2] for row, _ in scored if row[0] == language]
+    for language in tally.languages:
+        texts = [row[2] for row, _ in tally.scored if row[0] == language]
         hits = sum(detect_language(text).language == language for text in texts)
         print(f"  {language:8s} {hits / max(len(texts), 1):.3f}  ({hits}/{len(texts)})")
 
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS, help=f"number of folds (default {DEFAULT_FOLDS})")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="repeated K-fold: reshuffle and run all folds this many times (default 1)")
+    parser.add_argument("--quick", action="store_true", help="train and score only the first fold")
+    parser.add_argument("--top", type=int, default=20, help="confused pairs to print (default 20)")
+    parser.add_argument("--nlu", type=Path, default=ROOT / "data" / "nlu",
+                        help="folder of <language>.yml files (default data/nlu; e.g. an older commit's, to compare)")
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml",
+                        help="the Rasa config each fold trains with (default config.yml; an older one, to compare)")
+    parser.add_argument("--compare-to", type=Path, default=None,
+                        help="an older data/nlu folder: hold out ITS folds (the messages still in the data, same "
+                             "intent), train on everything else, so before/after figures score the same messages")
+    parser.add_argument("--misreadings", type=Path, default=MISREADINGS,
+                        help=f"where to write the misreadings (default {MISREADINGS.relative_to(ROOT)})")
+    args = parser.parse_args(argv)
+    if args.folds < 2 or args.repeats < 1:
+        parser.error("--folds must be at least 2 and --repeats at least 1")
+
+    rows = load_examples(args.nlu)
+    tally = Tally(list(LANGUAGE_OF_FILE.values()), sorted({intent for _, intent, _ in rows}))
+    folds_run = 0
+    for repeat in range(1 if args.quick else args.repeats):
+        folds = heldout_folds(rows, args.folds, repeat, args.compare_to)
+        for k in [0] if args.quick else range(args.folds):
+            test = folds[k]
+            held_out = set(test)
+            train = [row for row in rows if row not in held_out]
+            label = f"{repeat + 1}.{k + 1}"
+            print(f"repeat {repeat + 1}, fold {k + 1}/{args.folds}: training on {len(train)} examples, "
+                  f"holding out {len(test)}...", flush=True)
+            started = time.monotonic()
+            predictions = run_fold(train, test, args.config)
+            print(f"  fold {label} took {time.monotonic() - started:.0f} s", flush=True)
+            tally.add_fold(test, predictions, label)
+            folds_run += 1
+
+    print_intent_figures(tally, folds_run, args.top)
+    write_misreadings(tally, args.misreadings)
+    print_safety_and_language(tally)
     print_district_figures()
     return 0
 

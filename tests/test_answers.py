@@ -12,7 +12,10 @@ from bot.facts import facts_for
     [("age_answered", "inform", "compensation"), ("comp_papers", "choose_option", "compensation_papers"),
      ("comp_other", "choose_option", "compensation_other"), (None, "ask_compensation_status", "compensation_status"),
      (None, "ask_school_enrolment", "school"), ("school", "choose_option", "school"),
-     ("case_rights", "choose_option", "case_rights"), (None, "greet", None)],
+     ("case_rights", "choose_option", "case_rights"), (None, "greet", None),
+     # a multi-intent (two needs in one message) is answered on its first need
+     (None, "ask_compensation_status+ask_school_enrolment", "compensation_status"),
+     (None, "ask_school_enrolment+ask_compensation_status", "school"), (None, "greet+ask_case_status", None)],
 )
 def test_topic(choice, intent, topic) -> None:
     assert topic_for(choice, intent) == topic

@@ -194,3 +194,42 @@ def test_school_letter_is_filled(helpline: Helpline) -> None:
 def test_first_message_sets_the_reply_language(helpline: Helpline, first: str, language: str) -> None:
     replies = helpline.send(new_sender(), first)
     assert replies[-1] in (reply_text("utter_menu", language), reply_text("utter_ask_rescue_place", language))
+
+
+# --- Boundaries of issue 15 (item 5): a bot challenge, a child who has come back, two needs in one message ----------
+
+BOT_CHALLENGES = {
+    "en": "are you a person or a machine?",
+    "hi": "आप कोई इंसान हैं या मशीन?",
+    "hi-Latn": "aap insaan ho ya computer?",
+    "bho": "रउआ इंसान हईं कि मशीन?",
+}
+
+
+@pytest.mark.parametrize("language", REPLY_LANGUAGES)
+def test_a_bot_challenge_is_told_it_is_an_automatic_helpline_first(helpline: Helpline, language: str) -> None:
+    sender = new_sender()
+    replies = helpline.send(sender, BOT_CHALLENGES[language])
+    reply_language = helpline.tracker(sender)["slots"]["language"]
+    assert replies == [reply_text("utter_bot_challenge", reply_language),
+                       reply_text("utter_ask_callback_consent", reply_language)]
+    assert helpline.send(sender, "1")[0] == reply_text("utter_callback_recorded", reply_language)
+
+
+@pytest.mark.parametrize("message", [
+    "an agent had taken my son, now he is back, what do we do",
+    "ek agent hamar beta ke le gail rahe, ab u wapas aa gail ba, ab ka kari",
+    "दलाल मेरे बेटे को ले गया था, अब वो लौट आया है, हम क्या करें",
+])
+def test_a_child_who_has_come_back_is_a_case_question_not_a_report(helpline: Helpline, message: str) -> None:
+    sender = new_sender()
+    replies = helpline.send(sender, message)
+    language = helpline.tracker(sender)["slots"]["language"]
+    assert replies == [*answer("case", language), reply_text("utter_case_more", language)]
+
+
+def test_two_needs_in_one_message_answer_the_first_and_offer_the_second(helpline: Helpline) -> None:
+    sender = new_sender()
+    replies = helpline.send(sender, "the money has still not come, and the school will not admit my son")
+    assert replies == [*answer("compensation_status", "en"), reply_text("utter_also_school", "en")]
+    assert helpline.send(sender, "2") == [*answer("school", "en"), reply_text("utter_school_more", "en")]
