@@ -59,6 +59,10 @@ STRONG_CUE_AFTER = frozenset(
         "ضلع", "جی", "شہر", "سٹی", "اسٹیشن", "جنکشن",
     }
 )  # fmt: skip
+# The words for "district" alone: next to one of them even an ordinary word ("dosa jila") is read as a name.
+DISTRICT_NOUNS = frozenset(
+    {"jila", "zila", "jile", "zile", "jilla", "zilla", "district", "dist", "जिला", "जिले", "जिल्ला", "जीला", "ضلع"}
+)
 # "Pali, Rajasthan", "Gaya Bihar". For gaya only with a comma or at the very end:
 # chat word order also allows "beta gaya Rajasthan kaam karne" (went to Rajasthan).
 STATE_AFTER = frozenset({"bihar", "rajasthan", "बिहार", "राजस्थान", "بہار", "راجستھان"})
