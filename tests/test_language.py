@@ -252,7 +252,8 @@ MENU = [
     ("۲", "hi"),
 ]
 
-NOT_MENU = ["0", "7", "12", "5 English", "6 हिंदी", "", "option", "no", "2 english", "1 2", "mera beta 2 din se ghar nahi aaya", "hello", "👍"]
+NOT_MENU = ["0", "7", "12", "5 English", "6 हिंदी",
+            "", "option", "no", "2 english", "1 2", "mera beta 2 din se ghar nahi aaya", "hello", "👍"]
 
 
 # More everyday messages, used while building the word lists.

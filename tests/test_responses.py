@@ -63,7 +63,8 @@ def test_every_response_has_exactly_one_text_per_language_and_report_kind(name: 
             texts = resolve(name, {"language": language, "report_kind": kind})
             assert len(texts) == 1, f"{name} [{language}, {kind}]: {len(texts)} candidates"
             if name != "utter_ask_language":
-                assert script_of(texts[0]) == REPLY_SCRIPTS[language], f"{name} [{language}, {kind}] in the wrong script"
+                wrong = f"{name} [{language}, {kind}] in the wrong script"
+                assert script_of(texts[0]) == REPLY_SCRIPTS[language], wrong
 
 
 @pytest.mark.parametrize("name, language, text", _variants())

@@ -9,13 +9,13 @@ bidirectional algorithm, which takes a line's direction from its first strong le
 - a closing bracket at the end of a Latin run ("Hindi (Roman)") sits between a Latin letter and the right-to-left
   line, so it takes the line's direction and jumps to the other end of the run.
 
-`mark_rtl` fixes both with the two oldest marks, which every phone keyboard font since Android 4 and iOS 5 knows
-(the newer isolates U+2066-2069 still show as boxes on some cheap phones): a RIGHT-TO-LEFT MARK (U+200F) at the
-start of every line whose first letter is not Arabic script, and a LEFT-TO-RIGHT MARK (U+200E) after a Latin run that ends in its own closing bracket.
-Texts without Arabic script are returned unchanged; a left-to-right text with an Urdu word in it gets an LRM on that
-line. Each mark is one UCS-2 unit, so SMS length is counted on the marked text
-(tests/test_responses.py, tests/test_facts.py). The senders (bot/delivery/senders.py) and the Telegram output apply it
-to every text they send; readers drop the marks again (bot.text.normalise).
+`mark_rtl` fixes both with the two oldest marks, which every phone font since Android 4 and iOS 5 knows (the newer
+isolates U+2066-2069 still show as boxes on some cheap phones): a RIGHT-TO-LEFT MARK (U+200F) at the start of every
+line whose first letter is not Arabic script, and a LEFT-TO-RIGHT MARK (U+200E) after a Latin run that ends in its
+own closing bracket. Texts without Arabic script are returned unchanged; a left-to-right text with an Urdu word in
+it gets an LRM on that line. Each mark is one UCS-2 unit, so SMS length is counted on the marked text
+(tests/test_responses.py, tests/test_facts.py). The senders (bot/delivery/senders.py) and the Telegram output apply
+it to every text they send; readers drop the marks again (bot.text.normalise).
 """
 
 from __future__ import annotations
@@ -51,9 +51,9 @@ def mark_rtl(text: str) -> str:
     """The text with direction marks (see the module docstring); unchanged when it has no Arabic script or is
     already marked. Idempotent.
 
-    An Urdu message gets an RLM on every line that starts with a Latin word. A left-to-right message with an Urdu word in it (the language menu's
-    "6 اردو" in every other language) gets an LRM on those lines only, so the number stays on the left like the
-    others; its other lines are not touched."""
+    An Urdu message gets an RLM on every line that starts with a Latin word. A left-to-right message with an Urdu
+    word in it (the language menu's "6 اردو" in every other language) gets an LRM on those lines only, so the
+    number stays on the left like the others; its other lines are not touched."""
     if not has_rtl(text):
         return text
     if is_rtl(text):

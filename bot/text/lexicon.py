@@ -1,8 +1,8 @@
 """The multilingual word lists, read from the reviewed data files bot/data/lexicon/*.yml.
 
-Why data files: the vocabulary (Hindi, Hindi in Latin letters, Bhojpuri, Maithili, Urdu, English) is reviewed by people who
-speak the languages, not by programmers, and it grows with every misread message. In YAML it sits in one place,
-grouped per language or script, with a note on what belongs in each set, and tests/test_lexicon.py checks every
+Why data files: the vocabulary (Hindi, Hindi in Latin letters, Bhojpuri, Maithili, Urdu, English) is reviewed by
+people who speak the languages, not by programmers, and it grows with every misread message. In YAML it sits in one
+place, grouped per language or script, with a note on what belongs in each set, and tests/test_lexicon.py checks every
 entry. The files are read once per process (functools.cache); the accessors return raw entries as written, and
 each reader folds them into its own normal form (e.g. the report form compares gazetteer-normalised keys).
 """

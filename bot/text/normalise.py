@@ -21,8 +21,9 @@ BIDI_CONTROLS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2
 _ZERO_WIDTH_TABLE = dict.fromkeys(map(ord, ZERO_WIDTH + BIDI_CONTROLS))
 # Arabic-script letters an Urdu writer's keyboard may produce for the Urdu ones (Arabic yeh, alef maksura, kaf,
 # heh); the Urdu forms are the normal ones. Harakat (short-vowel marks, tatweel) are optional and dropped.
-_ARABIC_FOLDS = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9", "\u0647": "\u06c1",
-                               **dict.fromkeys(range(0x064B, 0x0653), None), "\u0640": None, "\u0670": None})
+_ARABIC_FOLDS: dict[int, str | None] = {ord("\u064a"): "\u06cc", ord("\u0649"): "\u06cc", ord("\u0643"): "\u06a9",
+                                        ord("\u0647"): "\u06c1", ord("\u0640"): None, ord("\u0670"): None,
+                                        **dict.fromkeys(range(0x064B, 0x0653))}
 
 # Spaces and punctuation between words (also Urdu's comma, semicolon, question mark and full stop: ، ؛ ؟ ۔).
 # Not \W: that would cut Devanagari words at their vowel signs.
