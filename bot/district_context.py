@@ -43,23 +43,29 @@ class _Candidate(Protocol):
 # The verb is far more common in chat, so inside a sentence gaya counts as the district
 # only with a place cue. The sets below hold normalised words (doubled Latin letters
 # are already collapsed, nukta removed: "thaa" -> "tha", "ज़िला" -> "जिला").
-# "gya" is how many people type both the verb and the district.
-VERB_HOMONYMS = frozenset({"gaya", "गया", "gya"})
+# "gya" is how many people type both the verb and the district. Urdu has the same homonym: "گیا" is Gaya and
+# "went", so every set below also holds the Urdu words (Arabic script, normalised: ی ک ہ).
+VERB_HOMONYMS = frozenset({"gaya", "गया", "gya", "گیا"})
 
 # Cues so strong that they win even against a verb cue: "jila gaya hai" is the place.
 STRONG_CUE_BEFORE = frozenset(
-    {"jila", "zila", "district", "dist", "from", "in", "at", "near", "जिला", "जिले", "जनपद", "जिल्ला", "जीला"}
+    {"jila", "zila", "district", "dist", "from", "in", "at", "near", "जिला", "जिले", "जनपद", "जिल्ला", "जीला", "ضلع"}
 )
 STRONG_CUE_AFTER = frozenset(
     {
         "jila", "zila", "jile", "zile", "district", "dist",
         "ji", "je", "town", "shahar", "sahar", "city", "station", "junction", "jn",
         "जिला", "जिले", "जी", "शहर", "सिटी", "स्टेशन", "जंक्शन", "जिल्ला", "जीला",
+        "ضلع", "جی", "شہر", "سٹی", "اسٹیشن", "جنکشن",
     }
 )  # fmt: skip
+# The words for "district" alone: next to one of them even an ordinary word ("dosa jila") is read as a name.
+DISTRICT_NOUNS = frozenset(
+    {"jila", "zila", "jile", "zile", "jilla", "zilla", "district", "dist", "जिला", "जिले", "जिल्ला", "जीला", "ضلع"}
+)
 # "Pali, Rajasthan", "Gaya Bihar". For gaya only with a comma or at the very end:
 # chat word order also allows "beta gaya Rajasthan kaam karne" (went to Rajasthan).
-STATE_AFTER = frozenset({"bihar", "rajasthan", "बिहार", "राजस्थान"})
+STATE_AFTER = frozenset({"bihar", "rajasthan", "बिहार", "राजस्थान", "بہار", "راجستھان"})
 # Weaker cues after the word: "X se hain", "X me", "X wale" (locative), and for gaya
 # also "gaya ke/ka/ki" (genitive). English "to X" before it. They lose against a verb
 # cue ("ghar se gaya to ..." is "went"). Genitives are too weak for the other ambiguous
@@ -70,9 +76,10 @@ LOCATIVE_CUE_AFTER = frozenset(
         "se", "me", "mei", "mein", "men", "mai",
         "wala", "wale", "wali", "vala", "vale", "vali",
         "से", "में", "मे", "वाला", "वाले", "वाली",
+        "سے", "میں", "والا", "والے", "والی",
     }
 )  # fmt: skip
-GENITIVE_CUE_AFTER = frozenset({"ke", "ka", "ki", "के", "का", "की"})
+GENITIVE_CUE_AFTER = frozenset({"ke", "ka", "ki", "के", "का", "की", "کے", "کا", "کی"})
 # Compound verbs: "chala gaya", "le gaya", "bhag gaya", "ho gaya", "kho gaya" ...
 VERB_BEFORE = frozenset(
     {
@@ -84,6 +91,9 @@ VERB_BEFORE = frozenset(
         "मर", "आ", "मिल", "पहुंच", "रह", "बन", "दे", "भेज", "भेजा", "निकल", "उठ",
         "सो", "बैठ", "रुक", "गिर", "बच", "बीत", "जाया", "लाया", "कहा", "किया", "लिया",
         "दिया", "पकडा",
+        "چلا", "چلی", "چلے", "چل", "لے", "لیکر", "بھاگ", "بھاگا", "ہو", "کھو", "مر", "آ", "مل", "پہنچ",
+        "رہ", "بن", "دے", "بھیج", "بھیجا", "نکل", "اٹھ", "سو", "بیٹھ", "رک", "گر", "بچ", "بیت", "لایا",
+        "کہا", "کیا", "لیا", "دیا", "پکڑا",
     }
 )  # fmt: skip
 # Auxiliaries/particles after the verb: "gaya tha", "gaya hai", "गया था", "gaya to".
@@ -93,14 +103,15 @@ VERB_AFTER = frozenset(
         "tho", "kya", "nahi", "nahin", "nai", "rahe", "raha", "rahal", "rahle",
         "था", "थी", "थे", "है", "हैं", "हो", "होगा", "होगी", "तो", "क्या", "नहीं",
         "रहे", "रहा", "रहल", "रहले",  # Bhojpuri past: "गया रहल"
+        "تھا", "تھی", "تھے", "ہے", "ہیں", "ہو", "ہوگا", "ہوگی", "تو", "کیا", "نہیں", "رہا", "رہے",
     }
 )  # fmt: skip
-SE = frozenset({"se", "से"})
+SE = frozenset({"se", "से", "سے"})
 # "gaya ki nahi" / "गया कि नहीं" = "did he go or not"; "ke/ki" is not a place cue here.
-WHETHER = frozenset({"ke", "ki", "ka", "ya", "कि", "की", "के", "या"})
-NEGATION = frozenset({"nahi", "nahin", "nai", "na", "नहीं", "ना"})
+WHETHER = frozenset({"ke", "ki", "ka", "ya", "कि", "की", "के", "या", "کہ", "کی", "کے", "یا"})
+NEGATION = frozenset({"nahi", "nahin", "nai", "na", "नहीं", "ना", "نہیں", "نا"})
 # Short answers like "haan, gaya" after "which district?" are still answers.
-AFFIRM = frozenset({"han", "ha", "hn", "ji", "haji", "हां", "हा", "जी"})
+AFFIRM = frozenset({"han", "ha", "hn", "ji", "haji", "हां", "हा", "जी", "ہاں", "جی"})
 # "do pali me kaam" (two shifts), "bara beta" (elder son), "ration ka kota": a number,
 # a possessive or an intensifier before the word means it is the ordinary word.
 ORDINARY_BEFORE = frozenset(
@@ -109,10 +120,11 @@ ORDINARY_BEFORE = frozenset(
         "rat", "din", "subah", "sham", "ka", "ki", "ke", "bahut", "bohot", "sabse",
         "itna", "utna", "jitna", "एक", "दो", "तीन", "चार", "दोनों", "पहली", "दूसरी",
         "रात", "दिन", "सुबह", "शाम", "का", "की", "के", "बहुत", "सबसे",
+        "ایک", "دو", "تین", "چار", "دونوں", "رات", "دن", "صبح", "شام", "کا", "کی", "کے", "بہت",
     }
 )  # fmt: skip
 # "Patna aur Gaya", "Jaipur, Kota": a list of places makes the ambiguous word a place.
-CONNECTORS = frozenset({"aur", "and", "or", "ya", "va", "evam", "tatha", "और", "या", "व", "एवं", "तथा"})
+CONNECTORS = frozenset({"aur", "and", "or", "ya", "va", "evam", "tatha", "और", "या", "व", "एवं", "तथा", "اور", "یا"})
 # Postpositions typed glued to a Devanagari name: "पटनामें", "गयासे", "कोटाके".
 GLUED_POSTPOSITIONS = ("वाले", "वाला", "वाली", "में", "मे", "से", "का", "की", "के")
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 FACTS_FILE = Path(__file__).resolve().parent / "data" / "facts.yml"
-FALLBACK_LANGUAGE = {"hi-Latn": "hi", "bho": "hi", "mai": "hi", "hi": "en", "en": "en"}
+FALLBACK_LANGUAGE = {"hi-Latn": "hi", "bho": "hi", "mai": "hi", "ur": "hi-Latn", "hi": "en", "en": "en"}
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from bot import phonetic
 from bot.district_context import (  # noqa: F401  (re-exported: the rule sets are part of the API)
     AFFIRM,
     CONNECTORS,
+    DISTRICT_NOUNS,
     GENITIVE_CUE_AFTER,
     GLUED_POSTPOSITIONS,
     LOCATIVE_CUE_AFTER,
@@ -268,6 +269,9 @@ class Gazetteer:
                 # ("shri ganga nagar"), if the words together have a name's exact key.
                 ordinary = any(w in self._ordinary for w in words)
                 if size == 1 and ordinary:
+                    cand = self._ordinary_with_district_noun(tokens, first)
+                    if cand is not None:
+                        cands.append(cand)
                     continue
                 raw = [tokens[i].raw for i in span]  # "madhubanee": the key reads "ee" as i
                 query = phonetic.phrase_key(raw)
@@ -286,6 +290,22 @@ class Gazetteer:
                     alias, dist = found
                     cands.append(_Candidate(first, first + size, alias, query, PHONETIC_SCORE - 0.05 * dist))
         return cands
+
+    def _ordinary_with_district_noun(self, tokens: list[_Token], index: int) -> _Candidate | None:
+        """An ordinary word right next to "jila"/"जिला"/"ضلع" is read by its key after all: "dosa jila" is Dausa
+        district (nobody says "dosa district" of the food). Only the district nouns count, not the other strong
+        cues: "babu ji" is a person. The candidate stays ambiguous, so the usual place rules still decide."""
+        prev, nxt, nxt2 = _context(tokens, index, index + 1)
+        # "X jila" must end there or go on as a place does ("X jila se", "X jila ka"): "beti jila school me padhti
+        # hai" is the district school.
+        noun_after = nxt in DISTRICT_NOUNS and (nxt2 is None or nxt2 in _AFTER_A_PLACE)
+        if prev not in DISTRICT_NOUNS and not noun_after:
+            return None
+        query = phonetic.key(tokens[index].raw)
+        alias = self._by_key.get(query)
+        if alias is None or alias.district is None:
+            return None
+        return _Candidate(index, index + 1, _Alias(alias.district, True, alias.joined), query, PHONETIC_SCORE)
 
     def _joined_name(self, query: str, words: list[str]) -> bool:
         """Several typed words may spell one name: "shri ganga nagar", "sawai madhopure", "ganga nagar".
@@ -399,6 +419,11 @@ class Gazetteer:
             end = cand.end_char
         assert cand.alias.district is not None
         return DistrictMatch(cand.alias.district, start, end, text[start:end], cand.score)
+
+
+# What may follow "X jila" when X is an ordinary word read as a name: a postposition, "is", or the state.
+_AFTER_A_PLACE = LOCATIVE_CUE_AFTER | GENITIVE_CUE_AFTER | STATE_AFTER | frozenset(
+    {"hai", "hain", "h", "ba", "bani", "है", "हैं", "बा", "ہے", "ہیں"})
 
 
 def _select(cands: list[_Candidate]) -> list[_Candidate]:

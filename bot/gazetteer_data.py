@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from bot.text.normalise import fold_arabic
+
 ORDINARY_WORDS_PATH = Path(__file__).parent / "data" / "ordinary_words.yml"
 
 # ------------------------------------------------------------------ normalisation
@@ -37,7 +39,8 @@ def normalise(word: str) -> str:
     """Fold one word to the form used for comparison.
 
     Case-folds, removes Latin diacritics, and treats nukta variants (ज़/ज, फ़/फ, ड़/ड) and
-    chandrabindu/anusvara (ँ/ं) as equal, because families type them either way.
+    chandrabindu/anusvara (ँ/ं) as equal, because families type them either way; Urdu's Arabic keyboard letters
+    (ي ك ه) meet the Urdu ones (ی ک ہ).
     NFD first, so that precomposed nukta letters (U+0958..U+095F) lose their nukta too.
     """
     text = unicodedata.normalize("NFD", word)
@@ -46,7 +49,7 @@ def normalise(word: str) -> str:
         text = text.replace(char, "")
     # Combining Diacritical Marks block only: Devanagari vowel signs must survive.
     text = "".join(ch for ch in text if not "\u0300" <= ch <= "\u036f")
-    text = unicodedata.normalize("NFC", text).casefold()
+    text = fold_arabic(unicodedata.normalize("NFC", text).casefold())
     text = _NASAL_CLUSTER.sub(_ANUSVARA, text)
     return _LATIN_REPEAT.sub(r"\1", text)
 
@@ -159,7 +162,7 @@ def read_districts(data: dict[str, Any]) -> tuple[list[District], dict[str, _Ali
         by_name[district.name] = district
         districts.append(district)
         add(district.name, district, bool(entry.get("ambiguous", False)))
-        for field in ("hindi", "headquarters", "alternates"):
+        for field in ("hindi", "urdu", "headquarters", "alternates"):
             for item in entry.get(field) or []:
                 add(_surface(item), district, _is_ambiguous(item))
 

@@ -1,15 +1,18 @@
 """Which language a message is written in, and which language to answer in.
 
 The helpline is used by families in rural Bihar who write Hindi (Devanagari), Hindi typed in Latin letters
-("Roman Hindi"/Hinglish), Indian English in SMS style, Bhojpuri (either script) and some Maithili. We answer in
-"en", "hi", "hi-Latn" or "bho".
+("Roman Hindi"/Hinglish), Indian English in SMS style, Bhojpuri (either script), Maithili, and Urdu (Arabic
+script). We answer in "en", "hi", "hi-Latn", "bho", "mai" or "ur", in the script the person writes: Bhojpuri and
+Maithili typed in Latin letters are answered in Roman Hindi (we write both only in Devanagari).
 
 Why word lists and not a model: this runs on every message, must be deterministic and cheap, and generic language-ID
 models cannot tell Roman Hindi from English or Bhojpuri from Hindi on a six-word SMS. Curated marker words can: the
 languages share most content words (beta, paisa, school, Jaipur) but differ sharply in a few grammatical words
 (है / बा / अछि, मेरा / हमार / हमर, hai / ba / achhi, the / is / was). Each message is scored from those markers,
 weighted by how distinctive they are; the script (majority of Devanagari vs Latin letters) decides between "hi" and
-"hi-Latn". Nothing here logs or stores the text.
+"hi-Latn". Urdu is the one language we read in Arabic script, so that script alone decides it ("ur"); Roman Urdu
+is Hindi in Latin letters to us (the same words: "mera beta ghar nahi aaya") and is read and answered as "hi-Latn".
+Nothing here logs or stores the text.
 """
 
 from __future__ import annotations
@@ -26,21 +29,31 @@ from bot.text.normalise import normalise as _normalise
 from bot.text.tokens import letter_words as _tokens
 from bot.text.tokens import menu_words
 
-LANGUAGES: tuple[str, ...] = ("en", "hi", "hi-Latn", "bho", "mai")
-"""Codes `detect_language` can return. "hi" is Devanagari Hindi, "hi-Latn" Hindi in Latin letters."""
+LANGUAGES: tuple[str, ...] = ("en", "hi", "hi-Latn", "bho", "mai", "ur")
+"""Codes `detect_language` can return. "hi" is Devanagari Hindi, "hi-Latn" Hindi in Latin letters, "ur" Urdu in
+Arabic script."""
 
-REPLY_LANGUAGES: tuple[str, ...] = ("en", "hi", "hi-Latn", "bho")
-"""Languages we write replies in. We read Maithili but answer Maithili writers in Hindi."""
+REPLY_LANGUAGES: tuple[str, ...] = ("en", "hi", "hi-Latn", "bho", "mai", "ur")
+"""Languages we write replies in (one catalogue each, bot/data/replies/<code>.yml)."""
 
 LANGUAGE_MENU: tuple[str, ...] = REPLY_LANGUAGES
-"""Order of the language menu: "1 English, 2 हिंदी, 3 Hindi (Roman), 4 भोजपुरी"."""
+"""Order of the language menu: "1 English, 2 हिंदी, 3 Hindi (Roman), 4 भोजपुरी, 5 मैथिली, 6 اردو"."""
+
+REPLY_SCRIPTS: dict[str, str] = {"en": "Latn", "hi": "Deva", "hi-Latn": "Latn", "bho": "Deva", "mai": "Deva",
+                                 "ur": "Arab"}
+"""The script each reply language is written in (the catalogue and fact tests check every text against it)."""
+
+LATIN_SCRIPT_REPLY: dict[str, str] = {"bho": "hi-Latn", "mai": "hi-Latn"}
+"""Languages we write only in Devanagari, answered in Roman Hindi when typed in Latin letters: a person who types
+Latin letters may not read Devanagari fluently, and Roman Hindi is the closest text we write in their script."""
 
 
 @dataclass(frozen=True)
 class Detection:
     """Result of `detect_language`.
 
-    `language` is one of LANGUAGES or None when there is no evidence at all; `script` is "Deva", "Latn" or "none";
+    `language` is one of LANGUAGES or None when there is no evidence at all; `script` is "Deva", "Latn", "Arab" or
+    "none";
     `confidence` (0..1) grows with the amount of evidence and the margin over the runner-up, so callers can ignore
     weak guesses (a bare "ok" or "haan" should not flip the reply language).
     """
@@ -68,17 +81,26 @@ def _is_latin_letter(ch: str) -> bool:
     return ("a" <= ch <= "z") or ("A" <= ch <= "Z") or ("\u00c0" <= ch <= "\u024f" and ch.isalpha())
 
 
+def _is_arabic_letter(ch: str) -> bool:
+    """Arabic-script letters and marks (Urdu's alphabet, its Persian and Urdu additions); not Arabic digits."""
+    return ("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufdff"
+            or "\ufe70" <= ch <= "\ufefc") and unicodedata.category(ch)[0] in "LM"
+
+
 def _is_deva_token(token: str) -> bool:
     """Tokens are single-script by construction, so the first character tells."""
     return "\u0900" <= token[0] <= "\u097f"
 
 
 def _script_of(text: str) -> str:
-    """Majority script by letter count; ties go to Devanagari (an all-Latin text cannot tie)."""
+    """Majority script by letter count; ties go to Devanagari, then Arabic (an all-Latin text cannot tie)."""
     deva = sum(1 for ch in text if _is_devanagari_letter(ch))
     latin = sum(1 for ch in text if _is_latin_letter(ch))
-    if deva == 0 and latin == 0:
+    arab = sum(1 for ch in text if _is_arabic_letter(ch))
+    if deva == 0 and latin == 0 and arab == 0:
         return "none"
+    if arab > deva and arab >= latin:
+        return "Arab"
     return "Deva" if deva >= latin else "Latn"
 
 
@@ -182,6 +204,9 @@ _PHATIC = _words("phatic")
 _PHATIC_CAP = 0.4
 # Evidence scale: one distinctive word alone stays just under 0.5 confidence; two or three clear words exceed it.
 _EVIDENCE_SCALE = 4.5
+# Arabic script is Urdu: every Arabic-script word is evidence, so one word ("سلام") starts a conversation in Urdu
+# and two words switch one.
+_ARABIC_WORD_WEIGHT = 2.0
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -308,6 +333,13 @@ def _detect_latin(scores: dict[str, float]) -> Detection:
     return Detection("hi-Latn" if language == "hi" else language, "Latn", round(confidence, 3))
 
 
+def _detect_arabic(tokens: list[str]) -> Detection:
+    """Arabic script is Urdu: the only language of the helpline's families written in it. Confidence grows with the
+    number of Arabic-script words (a Latin word or two inside, "school", "status", does not count)."""
+    arabic = sum(1 for token in tokens if _is_arabic_letter(token[0]))
+    return Detection("ur", "Arab", round(_evidence(_ARABIC_WORD_WEIGHT * arabic), 3))
+
+
 def detect_language(text: str) -> Detection:
     """Detect the language and script of one user message.
 
@@ -319,8 +351,11 @@ def detect_language(text: str) -> Detection:
     if script == "none":
         return Detection(None, "none", 0.0)
     tokens = _tokens(text)
-    scores = _family_scores(tokens)
-    detection = _detect_devanagari(scores) if script == "Deva" else _detect_latin(scores)
+    if script == "Arab":
+        detection = _detect_arabic(tokens)
+    else:
+        scores = _family_scores(tokens)
+        detection = _detect_devanagari(scores) if script == "Deva" else _detect_latin(scores)
     if tokens and all(t in _PHATIC for t in tokens) and detection.confidence > _PHATIC_CAP:
         return Detection(detection.language, detection.script, _PHATIC_CAP)
     return detection
@@ -329,11 +364,11 @@ def detect_language(text: str) -> Detection:
 def reply_language(detected: str | None, script: str | None = None) -> str | None:
     """The language we answer in for a detected language; None when nothing was detected (keep the current one).
 
-    Maithili writers get Hindi in the script they used, never English: Hindi is the closest language we write.
-    Bhojpuri gets Bhojpuri (Devanagari) whichever script it came in. Unknown codes give None.
+    Answers come in the script the person writes: Bhojpuri and Maithili in Devanagari get their own language, in
+    Latin letters Roman Hindi (LATIN_SCRIPT_REPLY), never English. Unknown codes give None.
     """
-    if detected == "mai":
-        return "hi-Latn" if script == "Latn" else "hi"
+    if script == "Latn" and detected in LATIN_SCRIPT_REPLY:
+        return LATIN_SCRIPT_REPLY[detected]
     return detected if detected in REPLY_LANGUAGES else None
 
 
@@ -411,8 +446,8 @@ def _wants_roman_hindi(tokens: list[str], kinds: set[str]) -> bool:
 
 
 def _resolve(kind: str) -> str:
-    """Name kind -> reply language. We do not write Maithili: Hindi is the closest language we write."""
-    return {"deva": "hi", "roman": "hi-Latn", "mai": "hi"}.get(kind, kind)
+    """Name kind -> reply language ("deva" is the Devanagari script: Hindi)."""
+    return {"deva": "hi", "roman": "hi-Latn"}.get(kind, kind)
 
 
 def requested_language(text: str) -> str | None:
@@ -450,7 +485,7 @@ def _menu_number(token: str) -> int | None:
 
 
 def language_from_menu_choice(text: str) -> str | None:
-    """The language picked from the menu "1 English, 2 हिंदी, 3 Hindi (Roman), 4 भोजपुरी", or None.
+    """The language picked from the menu "1 English, 2 हिंदी, 3 Hindi (Roman), 4 भोजपुरी, 5 मैथिली, 6 اردو", or None.
 
     Accepts "2", "२", " 2. ", "option 2", "नंबर 2", "do", and the number followed by its own label ("4 भोजपुरी").
     Anything else (a sentence, "12", "5") is not a menu choice.

@@ -15,7 +15,7 @@ from bot.sms import split_for_sms
 from bot.text.normalise import ascii_digits
 
 _AGE = re.compile(r"(?<!\d)(\d{1,2})(?!\d)")
-_SEPARATORS = re.compile(r"\s*[,;\n।]+\s*")
+_SEPARATORS = re.compile(r"\s*[,;\n।\u060c\u061b]+\s*")  # also Urdu's comma and semicolon (، ؛)
 
 
 @dataclass(frozen=True)

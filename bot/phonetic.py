@@ -124,7 +124,8 @@ def latin_key(word: str) -> str:
        is single: vowel length ("aara", "raajsamand") and geminates ("muzzaffarpur", "chhappra", "bettiah").
     3. "ph" -> f (phalodi/falodi), q -> k, x -> ks (buxar/baksar), z -> j (muzaffarpur/mujaffarpur: most Hindi
        speakers say ज for ज़), w -> v (nawada/navada: one letter व), c -> k except in "ch"/"chh" (च/छ).
-    4. "sh" -> s (श/ष/स merge in Bihari speech: sheikhpura/sekhpura, sivan/shivan).
+    4. "sch"/"shch" -> ch (पश्चिम is said पच्छिम in Bhojpuri and Magahi: paschim/pachhim champaran), then
+       "sh" -> s (श/ष/स merge in Bihari speech: sheikhpura/sekhpura, sivan/shivan).
     5. Diphthongs: "ai/ay/ei/ey" -> e (jaipur/jaypur/jeypur, vaishali, sheikhpura), "au/aw/ou" -> o
        (nagaur/nagour/nagor, supaul/supol, karauli/karoli).
     6. A glide y after a consonant is i (byawar/biawar), "iy" is i (purniya/purnia, arariya/araria), and a final
@@ -149,6 +150,7 @@ def latin_key(word: str) -> str:
         text = text[:-1] + "i"  # a final y is the vowel i: "motihary", "madhubany"
     text = _DOUBLE.sub(r"\1", text)
     text = text.replace("ph", "f").replace("q", "k").replace("x", "ks").replace("z", "j").replace("w", "v")
+    text = text.replace("shch", "ch").replace("sch", "ch")
     text = text.replace("chh", "\x01").replace("ch", "\x01").replace("c", "k").replace("\x01", "c")
     text = text.replace("sh", "s")
     text = _AI.sub("e", text)

@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 # Our language codes (bot/language.py) as Google knows them. Google has no code for Hindi in Latin letters: it reads
 # romanised Hindi as source "hi", and as a target gives Devanagari, which is what an NGO reading Hindi expects.
-GOOGLE_CODES = {"en": "en", "hi": "hi", "hi-Latn": "hi", "bho": "bho", "mai": "mai"}
+GOOGLE_CODES = {"en": "en", "hi": "hi", "hi-Latn": "hi", "bho": "bho", "mai": "mai", "ur": "ur"}
 BREAKER_SECONDS = 60.0
 
 

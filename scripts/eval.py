@@ -48,7 +48,8 @@ sys.path.insert(0, str(ROOT))
 from bot.gazetteer import load_gazetteer  # noqa: E402
 from bot.language import detect_language  # noqa: E402
 
-LANGUAGE_OF_FILE = {"en": "en", "hi": "hi", "hi_latn": "hi-Latn", "bho": "bho", "mai": "mai"}
+LANGUAGE_OF_FILE = {"en": "en", "hi": "hi", "hi_latn": "hi-Latn", "bho": "bho", "mai": "mai", "ur": "ur",
+                    "ur_latn": "hi-Latn"}  # Roman Urdu is Hindi in Latin letters to the helpline
 SEED = 20261129
 DEFAULT_FOLDS = 3
 MISREADINGS = ROOT / "var" / "eval" / "misreadings.tsv"

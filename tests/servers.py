@@ -63,6 +63,10 @@ class Helpline:
     def tracker(self, sender: str) -> dict:
         return requests.get(f"{self.api}/conversations/{sender}/tracker", params=self.token, timeout=30).json()
 
+    def parse(self, text: str) -> dict:
+        """What the model reads in a text (intent, entities), through Rasa's HTTP API."""
+        return requests.post(f"{self.api}/model/parse", params=self.token, json={"text": text}, timeout=30).json()
+
 
 @contextmanager
 def running_helpline(var: Path, extra_env: dict[str, str] | None = None, worker: bool = False) -> Iterator[Helpline]:

@@ -81,7 +81,9 @@ def test_fstring_response_prefixes_have_responses() -> None:
 
 
 def test_code_texts_fall_back_to_hindi() -> None:
-    assert text("notice.media", "mai") == text("notice.media", "hi") == text("notice.media", None)
+    assert text("notice.media", "xx") == text("notice.media", "hi") == text("notice.media", None)
+    assert text("notice.media", "mai") != text("notice.media", "hi")  # Maithili is written, not Hindi
+    assert text("ngo.ack.closed", "ur", code="1234567") == text("ngo.ack.closed", "hi", code="1234567")
     assert text("notice.media", "en") != text("notice.media", "hi")
     assert text("ngo.ack.closed", "bho", code="1234567") == text("ngo.ack.closed", "hi", code="1234567")
     assert texts("ngo.forward.", "bho") == texts("ngo.forward.", "hi") != texts("ngo.forward.", "en")

@@ -424,6 +424,20 @@ def test_long_reply_is_split_and_the_keyboard_goes_on_the_last_part(bench_factor
     assert parts[0]["reply_markup"] is None and _keyboard(parts[1]["reply_markup"]) == ("1", "2", "3", "4", "5", "6")
 
 
+def test_an_urdu_reply_reaches_telegram_with_its_direction_marks(bench_factory: Callable[..., Bench]) -> None:
+    bench = bench_factory()
+
+    class Urdu(FakeDialogue):
+        async def handle_message(self, message: UserMessage) -> None:
+            await message.output_channel.send_response(
+                message.sender_id, {"text": "رپورٹ نمبر:\nstatus 4829317 بھیجیں\n112 یا 1098"})
+
+    bench.served.app.ctx.agent = Urdu()
+    assert bench.post(text(1, "السلام علیکم")).status_code == 200
+    [sent] = bench.fake.sent
+    assert sent["text"] == "رپورٹ نمبر:\n\u200fstatus 4829317 بھیجیں\n112 یا 1098"
+
+
 def test_a_failed_dialogue_is_retried_not_dropped(bench_factory: Callable[..., Bench]) -> None:
     bench = bench_factory()
     update = text(1, "fail once, please tell me about school admission")

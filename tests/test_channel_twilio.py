@@ -618,6 +618,36 @@ def test_a_long_whatsapp_reply_is_split_at_1600_characters(twilio: FakeTwilio) -
     assert [m["body"][:6] for m in twilio.messages] == ["(1/3) ", "(2/3) ", "(3/3) "]
 
 
+@pytest.mark.parametrize("channel", ["sms", "whatsapp"])
+def test_urdu_replies_go_out_right_to_left_and_within_two_segments(twilio: FakeTwilio, channel: str) -> None:
+    """What Twilio is handed for an Urdu reply: a line that starts with a Latin word or a number gets an RLM (else
+    phones lay it out left to right), "Hindi (Roman)" keeps its bracket (LRM), the Urdu lines are untouched, and
+    each SMS part still fits two UCS-2 segments with its marks."""
+    output = TwilioOutput(TwilioInput.from_credentials(None).sender, channel, OTHER)
+    menu = "اپنی زبان چنیں:\n3 Hindi (Roman)\nstatus 4829317 بھیجیں"
+    asyncio.run(output.send_text_message("pseudonym", menu))
+    [message] = twilio.messages
+    lines = message["body"].split("\n")
+    assert lines[0] == "اپنی زبان چنیں:"  # starts with Urdu: no mark needed
+    assert lines[1] == "\u200f3 Hindi (Roman)\u200e"
+    assert lines[2] == "\u200fstatus 4829317 بھیجیں"
+    long_urdu = " ".join(["بچہ 112"] * 60)
+    asyncio.run(output.send_text_message("pseudonym", long_urdu))
+    bodies = [m["body"] for m in twilio.messages[1:]]
+    if channel == "sms":  # "(1/4) بچہ 112 ...": the first letter is Urdu, so the part is right to left as it is
+        assert len(bodies) == 4 and all(segments(b) <= 2 and b.startswith("(") for b in bodies)
+    else:
+        assert bodies == [long_urdu]
+
+
+def test_hindi_replies_are_sent_unchanged(twilio: FakeTwilio) -> None:
+    output = TwilioOutput(TwilioInput.from_credentials(None).sender, "sms", OTHER)
+    asyncio.run(output.send_text_message("pseudonym", reply_text("utter_ask_language", "hi")))
+    [message] = twilio.messages
+    # the one Urdu word of the language menu gets an LRM, so "6" stays on the left like the other numbers
+    assert message["body"] == reply_text("utter_ask_language", "hi").replace("\n6 اردو", "\n\u200e6 اردو")
+
+
 def test_messages_rasa_starts_itself_find_the_address_from_the_pseudonym(twilio: FakeTwilio) -> None:
     """`trigger_intent` through Rasa's HTTP API uses `get_output_channel()`: no inbound message, only the id."""
     with session_scope() as session:

@@ -34,6 +34,8 @@ EMERGENCIES = {
     "hi": "मेरे बेटे को कारखाने में बंद करके पीट रहे हैं बचाओ",
     "hi-Latn": "mere bete ko factory me band karke maar rahe hai bachao",
     "bho": "हमरा लइका के कारखाना में बंद कके मारत बाड़े सन, बचाईं",
+    "mai": "हमर बेटा केँ कारखाना मे बंद कऽ कऽ मारि रहल अछि, बचाउ",
+    "ur": "میرے بیٹے کو کارخانے میں بند کر کے مار رہے ہیں بچاؤ",
 }
 
 
@@ -59,7 +61,7 @@ def test_emergency_comes_first_from_any_point(helpline: Helpline, language: str)
 @pytest.mark.parametrize(
     "request_text, language",
     [("Hindi mein baat karo", "hi"), ("in English please", "en"), ("bhojpuri me bolo", "bho"),
-     ("roman hindi me likho", "hi-Latn")],
+     ("roman hindi me likho", "hi-Latn"), ("اردو میں بات کریں", "ur"), ("maithili me likhu", "mai")],
 )
 def test_language_switch_by_name_sticks(helpline: Helpline, request_text: str, language: str) -> None:
     sender = new_sender()
@@ -68,7 +70,8 @@ def test_language_switch_by_name_sticks(helpline: Helpline, request_text: str, l
     assert helpline.send(sender, "1") == [reply_text("utter_ask_rescue_place", language)]
 
 
-@pytest.mark.parametrize("number, language", [("1", "en"), ("2", "hi"), ("3", "hi-Latn"), ("4", "bho")])
+@pytest.mark.parametrize("number, language", [("1", "en"), ("2", "hi"), ("3", "hi-Latn"), ("4", "bho"), ("5", "mai"),
+                                              ("6", "ur")])
 def test_language_switch_by_menu_number(helpline: Helpline, number: str, language: str) -> None:
     sender = new_sender()
     helpline.send(sender, "namaste")
@@ -79,10 +82,30 @@ def test_language_switch_by_menu_number(helpline: Helpline, number: str, languag
     assert helpline.send(sender, "4") == [*answer("case", language), reply_text("utter_case_more", language)]
 
 
-def test_maithili_is_answered_in_hindi(helpline: Helpline) -> None:
+def test_maithili_is_answered_in_maithili(helpline: Helpline) -> None:
     sender = new_sender()
     replies = helpline.send(sender, "हमर बेटा जयपुर स घुरल अछि, ओकरा की पाइ भेटत")
-    assert replies == [reply_text("utter_ask_rescue_place", "hi")]
+    assert replies == [reply_text("utter_ask_rescue_place", "mai")]
+
+
+def test_latin_bhojpuri_is_answered_in_latin_letters(helpline: Helpline) -> None:
+    sender = new_sender()
+    replies = helpline.send(sender, "hamar laika jaipur se lautal ba, okra ke kaun paisa mili")
+    assert replies == [reply_text("utter_ask_rescue_place", "hi-Latn")]
+
+
+def test_an_urdu_conversation(helpline: Helpline) -> None:
+    """A family writing Urdu: understood, answered in Urdu all the way, its district read from the Urdu name."""
+    sender = new_sender()
+    assert helpline.send(sender, "میرا بیٹا جے پور سے چھڑایا گیا، اسے کون سا معاوضہ ملے گا") == [
+        reply_text("utter_ask_rescue_place", "ur")]
+    assert helpline.send(sender, "1") == [reply_text("utter_ask_child_age", "ur")]
+    expected = answer("compensation", "ur", child_age="under_14", rescue_place="outside_bihar")
+    assert helpline.send(sender, "12 سال") == [*expected, reply_text("utter_compensation_more", "ur")]
+    assert helpline.send(sender, "اسکول والے داخلہ نہیں دے رہے") == [
+        *answer("school", "ur"), reply_text("utter_school_more", "ur")]
+    parse = helpline.parse("ہم کشن گنج ضلع سے ہیں")
+    assert [(e["entity"], e["value"]) for e in parse["entities"]] == [("district", "Kishanganj"), ("state", "Bihar")]
 
 
 def test_command_text_is_only_text(helpline: Helpline) -> None:

@@ -7,6 +7,7 @@ edit to the YAML fails here.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -647,6 +648,12 @@ NEAR_MISSES = [
     "सरसों का तेल",
     "किलास में बइठी",
     "madhopur gaon se",
+    "meri beti jila school me padhti hai",  # an ordinary word before "jila" that is not a place: the district school
+    "babu ji jila office gaye",
+    "وہ جے پور گیا تھا",  # Urdu گیا = went
+    "بیٹا گھر سے گیا",
+    "بیٹا گیا اور واپس نہیں آیا",
+    "لڑکا کام پر چلا گیا",
 ]
 
 
@@ -674,6 +681,49 @@ def test_short_keys_need_a_place_cue(gaz: Gazetteer) -> None:
     assert names(gaz.find("betiya jila")) == ["West Champaran"]
     assert names(gaz.find("paali jila")) == ["Pali"]
     assert gaz.find("do paali me kaam") == []
+
+
+def test_an_ordinary_word_next_to_a_district_noun_is_read_by_ear(gaz: Gazetteer) -> None:
+    # "dosa" is the food (stop list), but with "jila"/"जिला" next to it nobody means the food.
+    assert names(gaz.find("dosa jila se hain")) == ["Dausa"]
+    assert names(gaz.find("जिला दोसा")) == ["Dausa"]
+    assert names(gaz.find("hum dosa jila rajasthan se hain")) == ["Dausa"]
+    assert gaz.find("dosa jila school me milta hai") == []  # "jila school" is a school, not the place
+
+
+def test_paschim_is_said_pachhim(gaz: Gazetteer) -> None:
+    # पश्चिम is said पच्छिम in Bhojpuri and Magahi: both spellings, in both scripts, are West Champaran.
+    for text in ("pachhim champaran jila", "पच्छिम चंपारण", "pacchim champaran"):
+        assert names(gaz.find(text)) == ["West Champaran"], text
+
+
+URDU_NAMES = [
+    ("میں ارریہ سے ہوں", ["Araria"]),
+    ("ہم کشن گنج ضلع سے ہیں", ["Kishanganj"]),
+    ("مشرقی چمپارن", ["East Champaran"]),
+    ("موتیہاری", ["East Champaran"]),
+    ("ضلع گیا", ["Gaya"]),
+    ("گیا ضلع میں رہتے ہیں", ["Gaya"]),
+    ("گیا", ["Gaya"]),  # the whole answer to "which district?"
+    ("مظفرپور سے جے پور", ["Muzaffarpur"]),  # جے پور (Jaipur) has no sourced Urdu name yet
+    ("دربھنگہ اور مدھوبنی", ["Darbhanga", "Madhubani"]),
+    ("ہم پورنیہ کے ہیں", ["Purnia"]),
+    ("نوادا", ["Nawada"]),
+    ("كٹيہار", ["Katihar"]),  # Arabic keyboard letters ك ي for ک ی
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), URDU_NAMES, ids=[t for t, _ in URDU_NAMES])
+def test_urdu_names(gaz: Gazetteer, text: str, expected: list[str]) -> None:
+    assert names(gaz.find(text)) == expected
+
+
+def test_every_urdu_name_is_in_arabic_script_and_sourced() -> None:
+    header = (Path(__file__).resolve().parent.parent / "bot" / "data" / "districts.yml").read_text(encoding="utf-8")
+    assert "ur.wikipedia.org" in header
+    urdu = [_surface(u) for e in DISTRICT_ENTRIES for u in e.get("urdu") or []]
+    assert len(urdu) >= 26
+    assert all(re.fullmatch(r"[\u0600-\u06ff ]+", u) for u in urdu), urdu
 
 
 def test_a_spelling_between_two_districts_gives_none() -> None:

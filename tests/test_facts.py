@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from bot.facts import facts_for, load_facts
-from bot.language import REPLY_LANGUAGES
+from bot.language import REPLY_LANGUAGES, REPLY_SCRIPTS
 from bot.sms import encoding, segments
+from bot.text.bidi import mark_rtl
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -66,8 +67,11 @@ def test_every_number_in_a_reply_comes_from_the_facts_file(name: str, text: str)
 def test_every_fact_in_every_reply_language_fits_two_sms(fact) -> None:
     assert set(fact.text) == set(REPLY_LANGUAGES), fact.id
     for language, text in fact.text.items():
-        assert segments(text) <= 2, f"{fact.id} [{language}] is {segments(text)} segments ({encoding(text)})"
-        assert (encoding(text) == "UCS-2") == (language in {"hi", "bho"}), f"{fact.id} [{language}]"
+        sent = mark_rtl(text)  # Urdu is sent with its direction marks, one UCS-2 unit each
+        assert segments(sent) <= 2, f"{fact.id} [{language}] is {segments(sent)} segments ({encoding(sent)})"
+        assert (encoding(text) == "UCS-2") == (REPLY_SCRIPTS[language] != "Latn"), f"{fact.id} [{language}]"
+        if REPLY_SCRIPTS[language] == "Arab":
+            assert not re.search(r"[\u0900-\u097F]", text), f"{fact.id} [{language}] has Devanagari"
 
 
 def test_helplines_are_sourced() -> None:

@@ -13,6 +13,7 @@ from bot.language import (
     LANGUAGE_MENU,
     LANGUAGES,
     REPLY_LANGUAGES,
+    REPLY_SCRIPTS,
     Detection,
     detect_language,
     language_from_menu_choice,
@@ -203,8 +204,13 @@ REQUESTS = [
     ("english letters me hindi", "hi-Latn"),
     ("hindi english letters me likho", "hi-Latn"),
     ("roman me likho", "hi-Latn"),
-    ("maithili me", "hi"),
-    ("मैथिली में बात करू", "hi"),
+    ("maithili me", "mai"),
+    ("मैथिली में बात करू", "mai"),
+    ("اردو میں بات کریں", "ur"),
+    ("اردو میں لکھیے", "ur"),
+    ("urdu me likho", "ur"),
+    ("उर्दू में बात करो", "ur"),
+    ("مجھے ہندی نہیں آتی، اردو میں لکھیں", "ur"),
     ("devanagari", "hi"),
     ("देवनागरी", "hi"),
     ("can you speak english?", "en"),
@@ -242,9 +248,12 @@ MENU = [
     ("१", "en"), ("२", "hi"), ("३", "hi-Latn"), ("४", "bho"),
     (" 2. ", "hi"), ("option 3", "hi-Latn"), ("Option-4!", "bho"), ("नंबर 2", "hi"), ("no. 1", "en"),
     ("do", "hi"), ("दो", "hi"), ("4 भोजपुरी", "bho"), ("2 हिंदी", "hi"), ("3 Hindi (Roman)", "hi-Latn"),
+    ("5", "mai"), ("५", "mai"), ("5 मैथिली", "mai"), ("6", "ur"), ("۶", "ur"), ("6 اردو", "ur"), ("چھ", "ur"),
+    ("۲", "hi"),
 ]
 
-NOT_MENU = ["0", "5", "12", "", "option", "no", "2 english", "1 2", "mera beta 2 din se ghar nahi aaya", "hello", "👍"]
+NOT_MENU = ["0", "7", "12", "5 English", "6 हिंदी",
+            "", "option", "no", "2 english", "1 2", "mera beta 2 din se ghar nahi aaya", "hello", "👍"]
 
 
 # More everyday messages, used while building the word lists.
@@ -635,10 +644,11 @@ def test_spelling_variants_are_folded() -> None:
     ("hi", "Deva", "hi"),
     ("hi-Latn", "Latn", "hi-Latn"),
     ("bho", "Deva", "bho"),
-    ("bho", "Latn", "bho"),
-    ("mai", "Deva", "hi"),
+    ("bho", "Latn", "hi-Latn"),  # answered in the script it was written in
+    ("mai", "Deva", "mai"),
     ("mai", "Latn", "hi-Latn"),
-    ("mai", None, "hi"),
+    ("mai", None, "mai"),
+    ("ur", "Arab", "ur"),
     (None, None, None),
     (None, "Latn", None),
     ("xx", "Latn", None),
@@ -650,12 +660,13 @@ def test_reply_language(detected: str | None, script: str | None, expected: str 
 def test_maithili_never_gets_english() -> None:
     for text in MAITHILI:
         detection = detect_language(text)
-        assert reply_language(detection.language, detection.script) in ("hi", "hi-Latn")
+        expected = "mai" if detection.script == "Deva" else "hi-Latn"
+        assert reply_language(detection.language, detection.script) == expected, text
 
 
 def test_reply_languages_are_languages() -> None:
     assert set(REPLY_LANGUAGES) <= set(LANGUAGES)
-    assert LANGUAGE_MENU == ("en", "hi", "hi-Latn", "bho")
+    assert LANGUAGE_MENU == ("en", "hi", "hi-Latn", "bho", "mai", "ur")
 
 
 @pytest.mark.parametrize(("text", "expected"), REQUESTS, ids=_ids(REQUESTS))
@@ -676,3 +687,53 @@ def test_language_menu_choice(text: str, expected: str) -> None:
 @pytest.mark.parametrize("text", NOT_MENU, ids=_ids(NOT_MENU))
 def test_not_a_language_menu_choice(text: str) -> None:
     assert language_from_menu_choice(text) is None
+
+
+# Urdu in Arabic script, as Bihar's Urdu-writing families type it: Arabic script is Urdu, whatever else is mixed in.
+URDU = [
+    "السلام علیکم",
+    "میرا بیٹا تین دن سے گھر نہیں آیا",
+    "بچے کو جے پور میں فیکٹری میں بند کر رکھا ہے",
+    "معاوضہ کب ملے گا؟",
+    "اسکول والے داخلہ نہیں دے رہے۔",
+    "status 1234567 کا کیا ہوا",  # a Latin code inside Urdu
+    "ميرا بيٹا گھر نہيں آيا",  # Arabic-keyboard ي for ی
+    "\u200fمیرا بیٹا لاپتہ ہے",  # an RLM typed by a right-to-left keyboard
+]
+
+
+@pytest.mark.parametrize("text", URDU)
+def test_arabic_script_is_urdu(text: str) -> None:
+    detection = detect_language(text)
+    assert (detection.language, detection.script) == ("ur", "Arab")
+    assert reply_language(detection.language, detection.script) == "ur"
+
+
+def test_urdu_confidence_grows_with_words() -> None:
+    one, two = detect_language("سلام"), detect_language("میرا بیٹا")
+    assert 0.05 <= one.confidence < 0.5 <= two.confidence  # one word starts a conversation, two switch one
+
+
+def test_a_latin_message_with_one_urdu_word_is_not_urdu() -> None:
+    assert detect_language("mera beta jaipur me hai, madad karo شکریہ").language == "hi-Latn"
+
+
+ROMAN_URDU = [
+    "assalam alaikum janab, mera beta jaipur se wapas aya hy",
+    "mere farzand ki taleem ke liye kya karein",
+    "muawza abhi tak nahi mila meharbani karke batain",
+    "bachay ko abhi train mein le ja rahay hain jaldi madad krain",
+]
+
+
+@pytest.mark.parametrize("text", ROMAN_URDU)
+def test_roman_urdu_is_read_as_hinglish(text: str) -> None:
+    detection = detect_language(text)
+    assert (detection.language, detection.script) == ("hi-Latn", "Latn")
+
+
+def test_latin_bhojpuri_is_answered_in_latin_letters() -> None:
+    detection = detect_language("hamar laika ghare aa gail ba, ab ka kari")
+    assert detection.language == "bho"
+    assert reply_language(detection.language, detection.script) == "hi-Latn"
+    assert REPLY_SCRIPTS[reply_language("bho", "Deva") or ""] == "Deva"

@@ -32,5 +32,14 @@ def test_explicit_choice_locks_and_sticks() -> None:
     assert next_language("in English please", "hi", True, "utter_menu") == ("en", True)
 
 
-def test_maithili_is_answered_in_hindi() -> None:
-    assert next_language("हमर बेटा कतय अछि, किछु पता नहि", "en", False, None)[0] == "hi"
+def test_maithili_is_answered_in_maithili() -> None:
+    assert next_language("हमर बेटा कतय अछि, किछु पता नहि", "en", False, None)[0] == "mai"
+    assert next_language("hamar beta katay achhi, kichhu pata nahi", "en", False, None)[0] == "hi-Latn"
+
+
+def test_urdu_is_answered_in_urdu_and_its_menu_number_picks_it() -> None:
+    assert next_language("السلام علیکم", None, False, None, first_message=True) == ("ur", False)
+    assert next_language("میرا بیٹا گھر نہیں آیا", "hi", False, None) == ("ur", False)
+    assert next_language("ٹھیک ہے", "hi", False, None) == ("hi", False)  # courtesy words do not switch
+    assert next_language("6", "hi", False, "utter_ask_language") == ("ur", True)
+    assert next_language("5", "hi", False, "utter_ask_language") == ("mai", True)

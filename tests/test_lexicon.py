@@ -14,6 +14,7 @@ from bot.text import lexicon
 FILES = sorted(lexicon.LEXICON_DIR.glob("*.yml"))
 GROUPS = set(lexicon.LANGUAGE_GROUPS) | set(lexicon.SCRIPT_GROUPS)
 DEVA = re.compile(r"[\u0900-\u097f]")
+ARAB = re.compile(r"[\u0600-\u06ff]")
 CONTRADICTIONS = [("checkin_yes", "checkin_no"), ("contact_yes", "report_negation"), ("checkin_yes", "report_bare_no"),
                   ("menu_outside_bihar", "menu_in_bihar")]
 
@@ -51,7 +52,7 @@ def test_set_groups_scripts_and_duplicates(name: str) -> None:
         assert entries, f"{name}: empty group {group!r}"
         for item in entries:
             assert isinstance(item, str) and item == item.strip() and item
-            script = "Deva" if DEVA.search(item) else "Latn"
+            script = "Deva" if DEVA.search(item) else "Arab" if ARAB.search(item) else "Latn"
             assert script == lexicon.group_script(group), f"{name}: {item!r} is not written in {group}'s script"
         seen += entries
     if entry["type"] != "weights":  # weights: one word per family is checked below

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.language import REPLY_LANGUAGES
+from bot.language import REPLY_LANGUAGES, REPLY_SCRIPTS
 from bot.sms import segments, split_for_sms
+from bot.text.bidi import mark_rtl
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text(encoding="utf-8"))
 RESPONSES = DOMAIN["responses"]
@@ -20,6 +21,13 @@ ALLOWED_NUMBERS = {"112", "1098", "139"}
 REPORT_KINDS = (None, "recruitment", "missing", "emergency")
 # Values the actions fill in: the longest code and a long district name.
 FILLERS = {"code": "4829317", "district": "Purba Champaran"}
+
+
+def script_of(text: str) -> str:
+    """"Arab" when the text has Arabic-script letters, else "Deva" when it has Devanagari, else "Latn"."""
+    if re.search(r"[\u0600-\u06FF]", text):
+        return "Arab"
+    return "Deva" if re.search(r"[\u0900-\u097F]", text) else "Latn"
 
 
 def _language_of(variant: dict) -> str:
@@ -54,14 +62,16 @@ def test_every_response_has_exactly_one_text_per_language_and_report_kind(name: 
         for kind in REPORT_KINDS:
             texts = resolve(name, {"language": language, "report_kind": kind})
             assert len(texts) == 1, f"{name} [{language}, {kind}]: {len(texts)} candidates"
-            devanagari = bool(re.search(r"[\u0900-\u097F]", texts[0]))
             if name != "utter_ask_language":
-                assert devanagari == (language in {"hi", "bho"}), f"{name} [{language}, {kind}] in the wrong script"
+                wrong = f"{name} [{language}, {kind}] in the wrong script"
+                assert script_of(texts[0]) == REPLY_SCRIPTS[language], wrong
 
 
 @pytest.mark.parametrize("name, language, text", _variants())
 def test_fits_two_sms_segments(name: str, language: str, text: str) -> None:
-    assert segments(text) <= 2, f"{name} [{language}] is {segments(text)} segments"
+    """Counted as sent: Urdu texts carry their direction marks (bot.text.bidi), one UCS-2 unit each."""
+    sent = mark_rtl(text)
+    assert segments(sent) <= 2, f"{name} [{language}] is {segments(sent)} segments"
 
 
 @pytest.mark.parametrize("name, language, text", _variants(filled=False))

@@ -45,6 +45,7 @@ from bot.delivery.senders import _telegram_error, telegram_bot
 from bot.dialogue.questions import MAIN_MENU, QUESTIONS
 from bot.ngo_commands import is_ngo
 from bot.settings import Settings, get_settings
+from bot.text.bidi import mark_rtl
 
 logger = logging.getLogger(__name__)
 
@@ -217,7 +218,7 @@ class TelegramOutput(OutputChannel):
         for attempt in (1, 2):
             try:
                 bot = await self._bots.ready()
-                await bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+                await bot.send_message(chat_id=chat_id, text=mark_rtl(text), reply_markup=markup)
                 return True
             except error.RetryAfter as exc:
                 wait = _telegram_error(exc).retry_after or 0.0

@@ -31,6 +31,7 @@ from twilio.rest import Client
 
 from bot.delivery.loop import BackgroundLoop, quiet_http_logs
 from bot.settings import Settings, get_settings
+from bot.text.bidi import mark_rtl
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +188,7 @@ class TwilioSender:
         extra = {"status_callback": self.status_callback} if self.status_callback else {}
         try:
             message = self._client.messages.create(
-                to=to, from_=from_, body=_with_button_lines(text, buttons), **extra
+                to=to, from_=from_, body=mark_rtl(_with_button_lines(text, buttons)), **extra
             )
         except TwilioRestException as exc:
             raise self._rest_error(exc) from None
@@ -327,7 +328,7 @@ class TelegramSender:
         if buttons:
             markup = InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data)] for b in buttons])
         bot = await self._ready_bot()
-        message = await bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+        message = await bot.send_message(chat_id=chat_id, text=mark_rtl(text), reply_markup=markup)
         return str(message.message_id)
 
     def send(self, channel: str, address: str, text: str, buttons: Sequence[Button] = ()) -> str:

@@ -48,7 +48,8 @@ CASE_WORDS = frozenset({"case", "केस"})
 FAMILY_CHANNELS = {"sms": "sms", "whatsapp": "whatsapp", "wa": "whatsapp", "व्हाट्सएप": "whatsapp"}
 LANGUAGE_WORDS = {"hi": "hi", "hindi": "hi", "हिंदी": "hi", "हिन्दी": "hi", "bho": "bho", "bhojpuri": "bho",
                   "भोजपुरी": "bho", "en": "en", "english": "en", "hinglish": "hi-Latn", "hi-latn": "hi-Latn",
-                  "roman": "hi-Latn"}
+                  "roman": "hi-Latn", "mai": "mai", "maithili": "mai", "मैथिली": "mai", "ur": "ur", "urdu": "ur",
+                  "उर्दू": "ur"}
 AGE_WORDS = frozenset({"age", "umar", "umra", "umr", "उम्र", "उमर", "आयु"})
 YEAR_WORDS = frozenset({"yrs", "years", "year", "yr", "saal", "sal", "varsh", "साल", "वर्ष", "बरस"})
 SCHOOL_WORDS = frozenset({"school", "स्कूल", "vidyalay", "विद्यालय"})

@@ -1,8 +1,8 @@
 """The multilingual word lists, read from the reviewed data files bot/data/lexicon/*.yml.
 
-Why data files: the vocabulary (Hindi, Hindi in Latin letters, Bhojpuri, Maithili, English) is reviewed by people who
-speak the languages, not by programmers, and it grows with every misread message. In YAML it sits in one place,
-grouped per language or script, with a note on what belongs in each set, and tests/test_lexicon.py checks every
+Why data files: the vocabulary (Hindi, Hindi in Latin letters, Bhojpuri, Maithili, Urdu, English) is reviewed by
+people who speak the languages, not by programmers, and it grows with every misread message. In YAML it sits in one
+place, grouped per language or script, with a note on what belongs in each set, and tests/test_lexicon.py checks every
 entry. The files are read once per process (functools.cache); the accessors return raw entries as written, and
 each reader folds them into its own normal form (e.g. the report form compares gazetteer-normalised keys).
 """
@@ -18,8 +18,8 @@ import yaml
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
 SET_TYPES = ("words", "phrases", "numbers", "labels", "weights", "pairs")
-LANGUAGE_GROUPS = ("en", "hi", "hi-Latn", "bho", "bho-Latn", "mai", "mai-Latn")
-SCRIPT_GROUPS = ("Latn", "Deva")
+LANGUAGE_GROUPS = ("en", "hi", "hi-Latn", "bho", "bho-Latn", "mai", "mai-Latn", "ur")
+SCRIPT_GROUPS = ("Latn", "Deva", "Arab")
 
 
 @functools.cache
@@ -55,9 +55,12 @@ def split_words(value: str | None) -> tuple[str, ...]:
 
 
 def group_script(group: str) -> str:
-    """"Latn" or "Deva": the script a group's entries are written in (hi, bho, mai without a suffix: Devanagari)."""
+    """"Latn", "Deva" or "Arab": the script a group's entries are written in (hi, bho, mai without a suffix:
+    Devanagari; ur: Urdu's Arabic script)."""
     if group in SCRIPT_GROUPS:
         return group
+    if group == "ur":
+        return "Arab"
     return "Latn" if group == "en" or group.endswith("-Latn") else "Deva"
 
 

@@ -17,9 +17,12 @@ from bot.text.normalise import SEPARATORS, ascii_digits, normalise
 
 # A run of digits, or of letters (any script, joiners kept) with an optional apostrophe part ("don't").
 WORD_RE = re.compile(r"\d+|(?:[^\W\d_]|[\u0900-\u0963\u0971-\u097f\u200c\u200d])+(?:['\u2019][^\W\d_]+)?")
-# Devanagari letters and marks (no digits, no danda), or Latin letters with an optional apostrophe part.
-_LETTER_WORD_RE = re.compile(r"[\u0900-\u0963\u0971-\u097f]+|[a-z\u00e0-\u024f]+(?:['\u2019][a-z]+)*")
-_MENU_WORD_RE = re.compile(r"[\u0900-\u0963\u0971-\u097f]+|[a-z\u00e0-\u024f]+|\d+")
+# Devanagari letters and marks (no digits, no danda), Urdu's Arabic-script letters and marks (no digits, no
+# punctuation), or Latin letters with an optional apostrophe part.
+_DEVA = "\u0900-\u0963\u0971-\u097f"
+_ARAB = "\u0621-\u063a\u0641-\u065f\u0670-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f"
+_LETTER_WORD_RE = re.compile(rf"[{_DEVA}]+|[{_ARAB}]+|[a-z\u00e0-\u024f]+(?:['\u2019][a-z]+)*")
+_MENU_WORD_RE = re.compile(rf"[{_DEVA}]+|[{_ARAB}]+|[a-z\u00e0-\u024f]+|\d+")
 _COMMAND_SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -35,7 +38,7 @@ def letter_words(text: str) -> list[str]:
 
 
 def menu_words(text: str) -> list[str]:
-    """Normalised runs of Devanagari letters, Latin letters or digits ("option2" -> ["option", "2"])."""
+    """Normalised runs of Devanagari, Arabic-script or Latin letters or digits ("option2" -> ["option", "2"])."""
     return _MENU_WORD_RE.findall(normalise(text or ""))
 
 
