@@ -10,8 +10,12 @@ import uuid
 import httpx
 import pytest
 from rasa.core.channels.channel import UserMessage
+from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic
 
+from bot import rasa_patches
 from bot.channels.gate import language_of
 from bot.channels.notices import failure_replies
 from bot.channels.rest import RestInput
@@ -63,3 +67,29 @@ def test_rest_answers_503_with_the_numbers_when_the_dialogue_fails() -> None:
 
     working = asyncio.run(_post("namaste", fails=False))
     assert working.status_code == 200 and working.json() == [{"recipient_id": "fallback-1", "text": "hello"}]
+
+
+class BrokenStore(InMemoryTrackerStore):
+    """A tracker store whose database is down."""
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        raise ConnectionError("database down")
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        raise ConnectionError("database down")
+
+
+def test_a_tracker_store_error_fails_the_message_instead_of_falling_back_to_memory() -> None:
+    """Rasa's FailSafeTrackerStore would answer from an empty tracker and keep the turn in one process's memory."""
+    assert rasa_patches.failsafe_code_unchanged(), "Rasa's FailSafeTrackerStore changed: review bot/rasa_patches.py"
+    domain = Domain.empty()
+    store = FailSafeTrackerStore(BrokenStore(domain))
+    tracker = DialogueStateTracker("fallback-2", [])
+    assert asyncio.run(store.retrieve("fallback-2")) is None  # Rasa's own behaviour: silently nothing
+    asyncio.run(store.save(tracker))  # ... and silently in memory
+    assert rasa_patches.fail_on_tracker_store_errors(store)
+    with pytest.raises(ConnectionError):
+        asyncio.run(store.retrieve("fallback-2"))
+    with pytest.raises(ConnectionError):
+        asyncio.run(store.save(tracker))
+    assert not rasa_patches.fail_on_tracker_store_errors(BrokenStore(domain))  # only Rasa's wrapper is changed

@@ -60,6 +60,8 @@ class RestInput(InputChannel):
         webhook = Blueprint("safe_rest_webhook", __name__)
         # The pooled connections to the action server (bot/rasa_patches.py) are closed with the server.
         webhook.listener("after_server_stop")(rasa_patches.close_sessions)
+        # A turn the tracker store could not read or write fails (503 below) instead of living in memory only.
+        webhook.listener("after_server_start")(rasa_patches.agent_fails_on_tracker_store_errors)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
