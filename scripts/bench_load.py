@@ -6,7 +6,8 @@ throw-away instances). Prints messages/s, p50, p95 and the ratios to stock, for 
 Each phone sends the 8-message script of scripts/bench_turns.py (greeting, menu numbers, a district, an age, questions
 in Hindi, Hinglish and English) in a closed loop — the next message as soon as the answer arrives, a new sender for
 each pass — for a bounded time after a short warm-up. The stock bot is built with `rasa init --no-prompt` (which
-trains it) from the same venv in a temporary folder, or reused from --stock-dir.
+trains it) from the same venv in a temporary folder, or reused from --stock-dir. The three start together (loading the
+models is most of the wait) and are measured one after the other, the others idle.
 
     scripts/bench_load.py [--seconds 40] [--phones 10 50] [--stock-dir DIR] [--only stock embedded production]
 """
@@ -23,7 +24,8 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import requests
@@ -96,7 +98,7 @@ def running_stock(directory: Path) -> Iterator[str]:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                env=dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3"))
     try:
-        wait_for(f"http://127.0.0.1:{port}/webhooks/rest/", process)
+        wait_for(f"http://127.0.0.1:{port}/webhooks/rest/", process, timeout=1800)
         yield f"http://127.0.0.1:{port}/webhooks/rest/webhook"
     finally:
         process.terminate()
@@ -106,7 +108,7 @@ def running_stock(directory: Path) -> Iterator[str]:
 @contextmanager
 def running(profile: str, stock_dir: Path, var: Path) -> Iterator[str]:
     if profile == "stock":
-        with running_stock(stock_bot(stock_dir)) as url:
+        with running_stock(stock_dir) as url:
             yield url
     elif profile == "embedded":
         with running_helpline(var) as helpline:
@@ -114,6 +116,29 @@ def running(profile: str, stock_dir: Path, var: Path) -> Iterator[str]:
     else:
         with running_topology(var) as topology:
             yield f"{topology.public}/webhooks/rest/webhook"
+
+
+def start_all(stack: ExitStack, profiles: list[str], stock_dir: Path, temp: Path) -> dict[str, str]:
+    """Start every profile's servers at once (loading models is most of the wait), kept running by `stack`."""
+    urls: dict[str, str] = {}
+    lock = threading.Lock()
+
+    def start(profile: str) -> None:
+        context = running(profile, stock_dir, temp / profile)
+        try:
+            url = context.__enter__()
+        except Exception as error:  # e.g. a model that did not load in time: measure the others
+            print(f"{profile}: did not start ({type(error).__name__}: {error})", flush=True)
+            return
+        with lock:
+            stack.push(context.__exit__)
+            urls[profile] = url
+
+    with ThreadPoolExecutor(len(profiles)) as pool:
+        for future in [pool.submit(start, profile) for profile in profiles]:
+            future.result()
+    print("all servers up: " + ", ".join(profiles), flush=True)
+    return urls
 
 
 def main() -> int:
@@ -125,16 +150,16 @@ def main() -> int:
                         choices=["stock", "embedded", "production"])
     args = parser.parse_args()
     results: dict[tuple[str, int], dict[str, float]] = {}
-    with tempfile.TemporaryDirectory(prefix="bench-load-") as temp:
-        stock_dir = args.stock_dir or Path(temp) / "stock"
-        for profile in args.only:
-            with running(profile, stock_dir, Path(temp) / profile) as url:
-                for phones in args.phones:
-                    load(url, phones, min(10.0, args.seconds))  # warm-up: first predictions, pools, caches
-                    results[profile, phones] = figures = load(url, phones, args.seconds)
-                    print(f"{profile:<11} {phones:3d} phones  {figures['messages_per_s']:6.2f} messages/s  "
-                          f"p50 {figures['p50']:5.2f} s  p95 {figures['p95']:5.2f} s  "
-                          f"({figures['messages']:.0f} answered, {figures['failed']:.0f} failed)", flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as temp, ExitStack() as stack:
+        stock_dir = stock_bot(args.stock_dir or Path(temp) / "stock")
+        urls = start_all(stack, args.only, stock_dir, Path(temp))
+        for profile in [profile for profile in args.only if profile in urls]:  # one at a time; the others idle
+            for phones in args.phones:
+                load(urls[profile], phones, min(10.0, args.seconds))  # warm-up: first predictions, pools, caches
+                results[profile, phones] = figures = load(urls[profile], phones, args.seconds)
+                print(f"{profile:<11} {phones:3d} phones  {figures['messages_per_s']:6.2f} messages/s  "
+                      f"p50 {figures['p50']:5.2f} s  p95 {figures['p95']:5.2f} s  "
+                      f"({figures['messages']:.0f} answered, {figures['failed']:.0f} failed)", flush=True)
     print("\n| profile | phones | messages/s | p50 | p95 | throughput / stock | p95 / stock |")
     print("|---|---|---|---|---|---|---|")
     for (profile, phones), figures in results.items():
