@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -124,6 +125,7 @@ def start_all(stack: ExitStack, profiles: list[str], stock_dir: Path, temp: Path
     lock = threading.Lock()
 
     def start(profile: str) -> None:
+        (temp / profile).mkdir(parents=True, exist_ok=True)
         context = running(profile, stock_dir, temp / profile)
         try:
             url = context.__enter__()
@@ -149,6 +151,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", default=["stock", "embedded", "production"],
                         choices=["stock", "embedded", "production"])
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers (the `with` blocks) on a kill too
     results: dict[tuple[str, int], dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-load-") as temp, ExitStack() as stack:
         stock_dir = stock_bot(args.stock_dir or Path(temp) / "stock")
