@@ -19,15 +19,19 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 	$(wildcard bot/nlu/*.py) bot/menu.py bot/language.py bot/gazetteer.py bot/phonetic.py bot/district_context.py \
 	bot/data/districts.yml bot/data/ordinary_words.yml
 
-.PHONY: help install run shell domain train test lint validate pytest story-test eval bench clean
+.PHONY: help install run run-production system-packages shell domain train test lint validate pytest story-test eval bench \
+	bench-load clean
 
 help:
 	@echo "make run     start the helpline (Rasa + actions, SQLite, localhost only)"
+	@echo "make run-production   the production topology on this machine: nginx, 2 Rasa processes (PostgreSQL, Redis),"
+	@echo "             the action server, 2 workers, under supervisord (README, Production)"
 	@echo "make shell   chat with the running helpline"
 	@echo "make test    ruff, mypy, import contracts, rasa data validate, pytest, rasa test"
 	@echo "make domain  write domain.yml's responses from the reply catalogue (bot/data/replies)"
 	@echo "make eval    intent F1 per language and intent, K-fold (EVAL_ARGS=\"--quick\" or \"--folds 5\"), district accuracy"
 	@echo "make bench   per-message timings (medians), model memory, report delivery latency, messages/s, message 500 vs 5"
+	@echo "make bench-load   stock rasa init bot vs the helpline (embedded, production) under 10 and 50 phones"
 
 $(BIN)/python:
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6): install python3.10 and retry"; exit 1; }
@@ -64,6 +68,21 @@ run: $(MODEL)
 	@mkdir -p var
 	$(BIN)/python -m bot.devserver
 
+# The production topology needs Debian's nginx and supervisor (and PostgreSQL + Redis, see README "Production").
+# Installed only when missing (as root, or through sudo).
+system-packages:
+	@missing=""; command -v supervisord >/dev/null 2>&1 || missing="$$missing supervisor"; \
+	  test -x /usr/sbin/nginx || command -v nginx >/dev/null 2>&1 || missing="$$missing nginx"; \
+	  if [ -n "$$missing" ]; then \
+	    echo ">> Installing$$missing (Debian packages)"; \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	  fi
+
+run-production: $(MODEL) system-packages
+	@mkdir -p var
+	$(BIN)/python -m bot.production
+
 shell: $(STAMP)
 	$(BIN)/python -m bot.chat
 
@@ -78,7 +97,7 @@ validate: $(STAMP)
 
 # Two processes (pytest-xdist): the end-to-end modules mostly wait on their servers. A module stays in one process,
 # so its servers start once.
-pytest: $(MODEL)
+pytest: $(MODEL) system-packages
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 story-test: $(MODEL)
@@ -95,6 +114,10 @@ bench: $(MODEL)
 	$(BIN)/python scripts/bench_followup.py
 	$(BIN)/python scripts/bench_turns.py
 	$(BIN)/python scripts/bench_history.py
+
+# Builds a stock `rasa init` bot in a temporary folder (a few minutes: it trains), then about 8 minutes of load.
+bench-load: $(MODEL) system-packages
+	$(BIN)/python scripts/bench_load.py
 
 clean:
 	rm -rf models var/results .rasa

@@ -332,3 +332,57 @@ def uninstall() -> None:
 
 def installed() -> frozenset[str]:
     return frozenset(_installed)
+
+
+# --- 3. a tracker store error is an error, not a silent switch to memory -------------------------------------------
+# Rasa wraps every tracker store in FailSafeTrackerStore: when the database fails, `retrieve` returns None (the
+# conversation starts again from nothing) and `save` writes to an in-memory store, and the person is answered 200 as
+# if nothing happened; with several processes that tracker then lives in one process's memory only. For the
+# helpline a turn must be stored or fail: FailSafeTrackerStore calls its `_on_tracker_store_error` callback inside
+# its `except` block, so a callback that re-raises turns the fallback off without changing Rasa's code. The channel
+# then answers 503 with the emergency numbers (bot/channels/rest.py, notices.failure_replies). Applied to the running
+# agent by the REST channel's `after_server_start` listener, guarded like the patches above, not switched off by
+# HELPLINE_RASA_PATCHES (it is about correctness, not speed).
+FAILSAFE_SHA256 = {
+    "FailSafeTrackerStore.save": "8426dc08f58d71102f7c031ade8a26b0b1458c8bae162be7b091d288699a5e9b",
+    "FailSafeTrackerStore.retrieve": "35d77318b0cc79771af3c667bc8c34cd5a56e494eaa8c4d713fd754b9d00d276",
+    "FailSafeTrackerStore.on_tracker_store_error":
+        "6faca7ba72b36da4594c789a1ee9d86ea185a8785a1e0543199b63bf02937e12",
+    "FailSafeTrackerStore.on_tracker_store_retrieve_error":
+        "162b49564c52ab49f2be6a40ed56d11564e6607fdcd6975d44e678f69ca6ce9d",
+}
+
+
+def reraise(error: Exception) -> None:
+    """FailSafeTrackerStore's error callback: logged by type only (the error may quote stored text), then raised."""
+    logger.error("tracker store failed (%s): the message is not handled", type(error).__name__)
+    raise error
+
+
+def failsafe_code_unchanged() -> bool:
+    """True when FailSafeTrackerStore is the Rasa 3.6.21 code `fail_on_tracker_store_errors` relies on."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    for name, expected in FAILSAFE_SHA256.items():
+        if source_sha256(getattr(FailSafeTrackerStore, name.split(".")[1])) != expected:
+            logger.warning("Rasa's %s is not the Rasa %s code bot/rasa_patches.py was written for: tracker store "
+                           "errors still fall back to memory", name, RASA_VERSION)
+            return False
+    return True
+
+
+def fail_on_tracker_store_errors(tracker_store: Any) -> bool:
+    """Make a FailSafeTrackerStore raise its primary store's errors; False when it could not (other code)."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    if not isinstance(tracker_store, FailSafeTrackerStore) or not failsafe_code_unchanged():
+        return False
+    tracker_store._on_tracker_store_error = reraise
+    return True
+
+
+async def agent_fails_on_tracker_store_errors(app: Any, *_: Any) -> None:
+    """Sanic `after_server_start` listener: applies `fail_on_tracker_store_errors` to the loaded agent's store."""
+    agent = getattr(app.ctx, "agent", None)
+    if agent is not None and fail_on_tracker_store_errors(agent.tracker_store):
+        logger.info("Rasa's tracker store errors fail the message (bot/rasa_patches.py)")

@@ -91,6 +91,17 @@ class Settings:
     # days is deleted (what NGOs need is in the helpline's own store).
     tracker_database_url: str = ""
     conversation_retention_days: float = 90.0
+    # The production topology (`make run-production`, bot/production/): this many Rasa processes on consecutive ports
+    # from `rasa_port`, all on 127.0.0.1, behind nginx, which exposes only the webhooks and a health check on
+    # `http_interface:http_port` and Rasa's whole HTTP API on 127.0.0.1:`api_port` (for the worker and local tools);
+    # the action server on 127.0.0.1:`actions_port`; `workers` copies of `helpline worker`.
+    rasa_processes: int = 2
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    http_interface: str = "127.0.0.1"
+    http_port: int = 8080
+    api_port: int = 8081
+    workers: int = 2
 
     @property
     def is_development(self) -> bool:
@@ -246,7 +257,34 @@ def load_settings() -> Settings:
         followup_poll_seconds=_number("HELPLINE_FOLLOWUP_POLL_SECONDS", 30),
         tracker_database_url=_env_or("HELPLINE_TRACKER_DATABASE_URL", f"sqlite:///{var_dir / 'tracker.db'}"),
         conversation_retention_days=_number("HELPLINE_CONVERSATION_RETENTION_DAYS", 90),
+        rasa_processes=max(1, int(_number("HELPLINE_RASA_PROCESSES", 2))),
+        rasa_port=int(_number("HELPLINE_RASA_PORT", 5005)),
+        actions_port=int(_number("HELPLINE_ACTIONS_PORT", 5055)),
+        http_interface=_env_or("HELPLINE_HTTP_INTERFACE", "127.0.0.1"),
+        http_port=int(_number("HELPLINE_HTTP_PORT", 8080)),
+        api_port=int(_number("HELPLINE_API_PORT", 8081)),
+        workers=max(1, int(_number("HELPLINE_WORKERS", 2))),
     )
+
+
+# What deploy/endpoints.production.yml reads (Rasa expands `${VAR}` there and refuses a variable that is not set):
+# the tracker store's PostgreSQL and the lock store's Redis. The defaults suit one machine with both services local.
+RASA_ENDPOINT_DEFAULTS: dict[str, str] = {
+    "HELPLINE_TRACKER_DB_HOST": "127.0.0.1",
+    "HELPLINE_TRACKER_DB_PORT": "5432",
+    "HELPLINE_TRACKER_DB_NAME": "helpline_rasa",
+    "HELPLINE_TRACKER_DB_USER": "postgres",
+    "HELPLINE_TRACKER_DB_PASSWORD": "",
+    "HELPLINE_LOCK_REDIS_HOST": "127.0.0.1",
+    "HELPLINE_LOCK_REDIS_PORT": "6379",
+    "HELPLINE_LOCK_REDIS_DB": "1",
+    "HELPLINE_LOCK_REDIS_PASSWORD": "",
+}
+
+
+def rasa_endpoint_environment() -> dict[str, str]:
+    """The variables of deploy/endpoints.production.yml: the environment's value where set, else the default."""
+    return {name: os.environ.get(name, default) for name, default in RASA_ENDPOINT_DEFAULTS.items()}
 
 
 @lru_cache(maxsize=1)

@@ -39,7 +39,7 @@ from telegram import Bot, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update, erro
 
 from bot.channels.gate import Inbound, address_of, admit, language_of, release
 from bot.channels.inbound import InboundTextError
-from bot.channels.notices import notice
+from bot.channels.notices import failure_replies, notice
 from bot.channels.telegram_updates import _PRIVATE, Incoming, read_update  # noqa: F401  (Incoming: re-exported)
 from bot.delivery.senders import _telegram_error, telegram_bot
 from bot.dialogue.questions import MAIN_MENU, QUESTIONS
@@ -398,7 +398,8 @@ class TelegramInput(InputChannel):
                 await loop.run_in_executor(None, release, inbound)
             except Exception as release_error:
                 logger.error("telegram: could not release the update: %s", type(release_error).__name__)
-            await output.send(notice("error", language_of(incoming.text)), None)
+            for reply in failure_replies(incoming.text, language_of(incoming.text)):
+                await output.send(reply, None)
             return 500, "dialogue_failed"
         return 200, "dialogue"
 

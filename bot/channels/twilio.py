@@ -42,7 +42,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels.gate import Decision, Inbound, Media, address_of, admit, release
 from bot.channels.inbound import InboundTextError, clean_text
-from bot.channels.notices import notice
+from bot.channels.notices import failure_replies
 from bot.clock import as_utc
 from bot.delivery.senders import DeliveryError, TwilioSender, twilio_status_callback
 from bot.reports.worker import WHATSAPP_WINDOW, provider_failed  # re-queues a forward Twilio could not deliver
@@ -466,7 +466,8 @@ class TwilioInput(InputChannel):
             except Exception as error:  # logged by type only: Rasa's messages may quote the user's text
                 logger.error("twilio message not handled by the dialogue: %s", type(error).__name__)
                 await in_executor(release, message)  # Twilio's retry will be processed, not dropped
-                await output.send_text_message(decision.conversation_id or "", notice("error", None))
+                for reply in failure_replies(decision.text, None):
+                    await output.send_text_message(decision.conversation_id or "", reply)
                 return response.json({"error": "internal", "detail": "the message was not handled"}, status=500)
         else:
             for reply in decision.replies:
