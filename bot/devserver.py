@@ -75,7 +75,9 @@ def main() -> int:
     # Runs the job registry: sends report forwards and escalates (with no Twilio/Telegram credentials it keeps them in
     # the store), and starts due follow-up check-ins through Rasa's HTTP API.
     worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], cwd=PROJECT_ROOT, env=env)
-    processes = [actions, rasa, worker]
+    # The web console (bot/console) on 127.0.0.1:8080: its own process on the same store.
+    console = subprocess.Popen([sys.executable, "-m", "bot.cli", "console"], cwd=PROJECT_ROOT, env=env)
+    processes = [actions, rasa, worker, console]
     stopping = False
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -93,6 +95,7 @@ def main() -> int:
                 "or: curl -s localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"namaste\"}'\n"
                 "Reports: helpline reports list / helpline reports show CODE (from another terminal).\n"
                 "Follow-up: helpline cases enrol ... / helpline cases list / helpline alerts.\n"
+                f"The web console: http://127.0.0.1:{settings.console_port}/ (accounts: helpline users add ...).\n"
                 "Ctrl-C stops everything.\n",
                 flush=True,
             )
