@@ -42,6 +42,17 @@ class World:
     secrets: dict[str, str] = field(default_factory=dict)  # account -> TOTP secret once enrolled
 
 
+def fast_hashing(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Real argon2id, with the cheapest parameters: the tests sign in dozens of times on a shared 2-core machine.
+    (The console itself uses the library's recommended parameters.)"""
+    from argon2 import PasswordHasher
+
+    from bot.console import accounts
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    accounts._dummy_hash.cache_clear()
+
+
 def build_world(clock: ManualClock, what: str = "Teen bachche le gaye") -> World:
     """Gaya (Bihar, with a corridor alert to Jaipur's NGO), Patna (Bihar) and Jaipur (Rajasthan): a report and a
     case each; one account per role."""

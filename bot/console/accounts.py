@@ -12,6 +12,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import pyotp
 from argon2 import PasswordHasher
@@ -28,9 +29,7 @@ from bot.store.models import ConsoleUser, Ngo
 ROLES = ("ngo_staff", "state_coordinator", "admin")
 TWO_FACTOR_ROLES = ("state_coordinator", "admin")
 ISSUER = "Helpline console"
-_hasher = PasswordHasher()
-# A hash to verify against when the username is unknown, so both answers take the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+_hasher = PasswordHasher()  # argon2id with the library's recommended (RFC 9106 low-memory) parameters
 log = logging.getLogger(__name__)
 
 
@@ -109,7 +108,7 @@ def check_password(session: Session, username: str, password: str, now: datetime
     settings = get_settings()
     user = find_user(session, username)
     if user is None:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         log.info("console sign-in failed: no such account")
         return PasswordCheck("wrong")
     if not user.active:
@@ -129,6 +128,12 @@ def check_password(session: Session, username: str, password: str, now: datetime
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return PasswordCheck("ok", user.id)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against when the username is unknown, so both answers take about the same time."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def _verify(password_hash: str, password: str) -> bool:
