@@ -52,7 +52,7 @@ def login():  # type: ignore[no-untyped-def]
             else:
                 user = db.get(ConsoleUser, check.user_id)
                 assert user is not None
-                session.clear()
+                _fresh_session()
                 if not accounts.needs_two_factor(user):
                     return _complete(db, user)
                 session["pending_user"] = f"{user.id}:{user.session_epoch}"
@@ -111,11 +111,19 @@ def enrol_two_factor():  # type: ignore[no-untyped-def]
 
 def _complete(db, user: ConsoleUser):  # type: ignore[no-untyped-def]
     accounts.signed_in(db, user, now())
-    session.clear()
+    _fresh_session()
     login_user(Principal(viewer_of(user)))
     session.permanent = True
     session["auth_at"] = now().isoformat()
     return redirect(url_for("reports.dashboard"))
+
+
+def _fresh_session() -> None:
+    """A new session at each sign-in step (nothing carried over from before signing in but the language)."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
 
 
 @bp.route("/logout", methods=["POST"])
