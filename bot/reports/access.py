@@ -1,7 +1,7 @@
 """Which NGO may act on which report: the one rule every path uses (issue 10).
 
 An NGO acts on a report when it acknowledges it ("OK CODE", the Telegram button), closes it ("CLOSE CODE note"),
-does the same through `helpline reports ack|close --ngo KEY`, or (coming) sees it in the web console. Acting stops
+does the same through `helpline reports ack|close --ngo KEY`, or sees it in the web console. Acting stops
 the report's escalation, so an NGO that may act on reports it was never meant to handle can silence an alert that
 the right NGO never answered. That is what happened when the rule was "any state desk may act on anything": the
 Rajasthan desk acknowledged and closed a Gaya (Bihar) report that was never sent to it, and its escalation stopped.
