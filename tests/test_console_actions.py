@@ -13,8 +13,12 @@ from sqlalchemy import select
 from bot.cli import main as cli
 from bot.clock import ManualClock
 from bot.crypto import decrypt
+from bot.replies import text
+from bot.reports.forward import compose_forward
+from bot.reports.service import details_of
 from bot.store.db import session_scope
 from bot.store.models import AuditEvent, ConsoleUser, Delivery, FollowupCase, Referral, Report, ReportAssignment
+from bot.translation import NoTranslator
 from tests.console_helpers import World, build_world, client_for, fast_hashing, ngo_id, post_form, sign_in
 
 
@@ -93,6 +97,11 @@ def test_a_referral_is_a_forward_and_the_receiving_ngo_accepts_it(world: World) 
     assert post_form(patna, page, f"{page}/referrals/{referral.id}", {"decision": "accepted"}).status_code == 302
     with session_scope() as session:
         assert session.get(Referral, referral.id).status == "accepted"
+        # The worker writes the referral like any forward, in the receiving NGO's language, saying what it is.
+        delivery = session.get(Delivery, forwards[0].id)
+        body = compose_forward(delivery.report, details_of(delivery.report), delivery.ngo, delivery.purpose,
+                               delivery.marker, NoTranslator())
+    assert text("ngo.forward.referral", "hi") in body and delivery.marker in body
 
 
 def test_enrol_record_a_checkin_and_change_stages_from_forms(world: World) -> None:
@@ -118,7 +127,7 @@ def test_enrol_record_a_checkin_and_change_stages_from_forms(world: World) -> No
         alerts = session.execute(select(Report.alert_key).where(Report.case_id == case.id)).scalars().all()
         assert first.status == "answered" and case.living_at_home is True and case.school_stage == "enrolled"
         assert [(c.scheme, c.stage) for c in case.claims] == [("clts", "applied")]
-    assert any(key.endswith("agent_approach") for key in alerts) and any(key.endswith("not_in_school") for key in alerts)
+    assert {key.rsplit(":", 1)[-1] for key in alerts} >= {"agent_approach", "not_in_school"}
     shown = client.get(page).get_data(as_text=True)
     assert "Ramu" in shown and "answered" in shown
     # The same case is out of reach of another district's NGO.

@@ -121,8 +121,7 @@ def test_failed_sign_ins_lock_the_account_and_are_logged_by_id_only(world: World
 
 
 def test_disabling_or_resetting_an_account_ends_its_sessions(world: World) -> None:
-    from bot.console.cli import add_commands  # noqa: F401  (the CLI path is tested in test_console_actions)
-    from bot.console.accounts import disable_user, find_user
+    from bot.console.accounts import disable_user, find_user, reset_user
 
     client = client_for(world.clock)
     sign_in(client, world, "staff-magadh")
@@ -133,6 +132,14 @@ def test_disabling_or_resetting_an_account_ends_its_sessions(world: World) -> No
         disable_user(session, user, "test", world.clock.now())
     assert client.get("/").status_code == 302
     assert sign_in(client_for(world.clock), world, "staff-magadh").status_code == 401
+    colleague = client_for(world.clock)
+    sign_in(colleague, world, "staff-magadh-2")
+    with session_scope() as session:
+        user = find_user(session, "staff-magadh-2")
+        assert user is not None
+        reset_user(session, user, "a new one-time password", "test", world.clock.now())
+    assert colleague.get("/").status_code == 302
+    assert sign_in(client_for(world.clock), world, "staff-magadh-2", "a new one-time password").status_code == 302
 
 
 def test_every_view_of_decrypted_data_is_audited_with_the_account_id(world: World) -> None:

@@ -22,7 +22,7 @@ from bot.store.db import session_scope
 from bot.store.models import FollowupCase
 
 bp = Blueprint("cases", __name__)
-PAGE = 200
+PAGE = 100
 
 
 class _Clock:

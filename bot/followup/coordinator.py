@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
 from bot.clock import Clock, SystemClock, as_utc
@@ -152,13 +152,21 @@ def list_cases(session: Session, district: str | None = None, overdue: bool = Fa
         query = query.where(FollowupCase.school_stage == school_stage)
     if claim_stage:
         query = query.where(FollowupCase.claims.any(CompensationClaim.stage == claim_stage))
+    if overdue:  # is_overdue, in SQL: the page of the console shows the first `limit` of these
+        query = query.where(FollowupCase.checkins.any(or_(
+            CheckIn.status.in_(OPEN_CHECKIN) & (CheckIn.due_at <= now), CheckIn.status == "missed")))
+    if limit is not None and not alerts:
+        query = query.limit(limit)
+    query = query.options(selectinload(FollowupCase.claims), selectinload(FollowupCase.checkins),
+                          joinedload(FollowupCase.ngo))
+    cases = session.execute(query).scalars().all()
     counts: dict[int, int] = {}
     for case_id in session.execute(
-        select(Report.case_id).where(Report.case_id.is_not(None), Report.kind == "alert",
+        select(Report.case_id).where(Report.case_id.in_([case.id for case in cases]), Report.kind == "alert",
                                      Report.status != "closed")
     ).scalars():
         counts[case_id] = counts.get(case_id, 0) + 1
-    rows = [_row(case, counts.get(case.id, 0), now) for case in session.execute(query).scalars()]
+    rows = [_row(case, counts.get(case.id, 0), now) for case in cases]
     if overdue:
         rows = [row for row in rows if row.overdue]
     if alerts:
