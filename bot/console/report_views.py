@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from bot.clock import as_utc
 from bot.console.context import now
 from bot.console.forms import AssignForm, CloseForm, DecisionForm, EmptyForm, ReferForm
-from bot.console.i18n import t
+from bot.console.i18n import current_language, t
 from bot.console.scope import Viewer, cases_clause, ngo_of, report_or_404, reports_clause
 from bot.crypto import decrypt
 from bot.followup.coordinator import ALERT_KINDS, OPEN_CHECKIN, reason_of
+from bot.replies import text as reply_text
 from bot.reports.acknowledgement import act_on_report
 from bot.reports.outbox import audit
 from bot.reports.referrals import ReferralError, decide_referral, refer_report, referrals_of
@@ -39,6 +40,10 @@ from bot.store.models import (
 )
 
 bp = Blueprint("reports", __name__)
+# A report's detail fields, labelled with the words of the forwards NGOs already read (ngo.forward.*).
+FIELD_WORDS = {"place": "place", "what": "what", "children_text": "children", "children_ages": "ages",
+               "destination_text": "to", "transport": "transport", "train_number": "train", "agent": "agent",
+               "agent_phone": "agent_phone", "location": "location", "case": "case", "reason": "case"}
 PAGE = 100
 
 
@@ -146,7 +151,7 @@ def _report_page(db: Session, viewer: Viewer, report: Report) -> dict:
     refer.ngo_id.choices = [(n.id, n.name) for n in others]
     referrals = referrals_of(db, report)
     return {
-        "report": report, "details": details_of(report),
+        "report": report, "details": _labelled(details_of(report)),
         "reporter": decrypt(report.reporter_address_encrypted) if report.reporter_address_encrypted else None,
         "close_note": decrypt(report.close_note_encrypted) if report.close_note_encrypted else None,
         "deliveries": [{"marker": d.marker, "purpose": d.purpose, "ngo": d.ngo.name if d.ngo else "",
@@ -159,6 +164,13 @@ def _report_page(db: Session, viewer: Viewer, report: Report) -> dict:
         "may_act": viewer.acts_for_ngo, "close_form": CloseForm(), "button": EmptyForm(),
         "assign_form": assign, "refer_form": refer, "decision_form": DecisionForm(),
     }
+
+
+def _labelled(details: dict) -> list[tuple[str, str]]:
+    language = current_language()
+    return [(reply_text(f"ngo.forward.{FIELD_WORDS[key]}", language) if key in FIELD_WORDS else key,
+             ", ".join(str(v) for v in value) if isinstance(value, list) else str(value))
+            for key, value in details.items()]
 
 
 def _acting(db: Session, viewer: Viewer, code: str) -> tuple[Report, Ngo]:
