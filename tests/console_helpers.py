@@ -61,6 +61,8 @@ def build_world(clock: ManualClock, what: str = "Teen bachche le gaye") -> World
     world.reports["gaya"] = file_report(clock, district="Gaya", what=what).code
     world.reports["patna"] = file_report(clock, district="Patna", destination=None).code
     world.reports["jaipur"] = file_report(clock, district="Jaipur", destination=None).code
+    # The reporter did not know the district: routed to the default state's (Bihar's) desk.
+    world.reports["unknown"] = file_report(clock, district=None, destination=None).code
     with session_scope() as session:
         for district, address in FAMILIES.items():
             case = create_case(session, Enrolment(channel="sms", address=address, district=district,

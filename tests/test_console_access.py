@@ -19,9 +19,9 @@ SEES = {
     "staff-magadh-2": ({"gaya"}, {"Gaya"}),
     "staff-patna": ({"patna"}, {"Patna"}),
     "staff-jaipur": ({"gaya", "jaipur"}, {"Jaipur"}),  # Gaya's report was sent to it (corridor); not Gaya's case
-    "coord-bihar": ({"gaya", "patna"}, {"Gaya", "Patna"}),
+    "coord-bihar": ({"gaya", "patna", "unknown"}, {"Gaya", "Patna"}),  # "unknown" went to Bihar's desk
     "coord-rajasthan": ({"jaipur"}, {"Jaipur"}),
-    "admin": ({"gaya", "patna", "jaipur"}, {"Gaya", "Patna", "Jaipur"}),
+    "admin": ({"gaya", "patna", "jaipur", "unknown"}, {"Gaya", "Patna", "Jaipur"}),
 }
 assert set(SEES) == set(ACCOUNTS)
 

@@ -59,6 +59,17 @@ def test_acknowledge_and_close_are_the_ok_and_close_commands(world: World) -> No
     assert any(action == "closed" and f"user:{user}" in detail for _a, action, detail in details)
 
 
+def test_action_needed_shows_the_time_left_before_escalation(world: World) -> None:
+    client = client_for(world.clock)
+    sign_in(client, world, "staff-magadh")
+    page = client.get("/").get_data(as_text=True)
+    assert world.reports["gaya"] in page and "240 min left before escalation" in page
+    world.clock.advance(minutes=250)
+    assert client.get("/").status_code == 302  # the sign-in has ended meanwhile (60 minutes)
+    sign_in(client, world, "staff-magadh")
+    assert "escalation overdue by 10 min" in client.get("/").get_data(as_text=True)
+
+
 def test_assign_only_to_a_colleague_of_the_same_ngo(world: World) -> None:
     client = client_for(world.clock)
     sign_in(client, world, "staff-magadh")
