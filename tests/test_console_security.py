@@ -169,3 +169,21 @@ def test_the_console_speaks_hindi(world: World) -> None:
     assert "साइन इन करें" in page and 'lang="hi"' in page
     sign_in(client, world, "staff-magadh")
     assert "तुरंत करने वाले काम" in client.get("/").get_data(as_text=True)
+
+
+def test_production_refuses_to_start_the_console_without_its_secret_key(helpline_env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from bot.console.app import create_app
+    from bot.settings import ConfigurationError, get_settings
+
+    monkeypatch.setenv("HELPLINE_ENV", "production")
+    monkeypatch.setenv("HELPLINE_RASA_TOKEN", "a" * 64)
+    monkeypatch.setenv("HELPLINE_ACTION_TOKEN", "b" * 64)
+    monkeypatch.delenv("HELPLINE_CONSOLE_SECRET_KEY", raising=False)
+    get_settings.cache_clear()
+    with pytest.raises(ConfigurationError, match="HELPLINE_CONSOLE_SECRET_KEY"):
+        create_app()
+    monkeypatch.setenv("HELPLINE_CONSOLE_SECRET_KEY", "c" * 64)
+    get_settings.cache_clear()
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True and app.secret_key == "c" * 64
+    get_settings.cache_clear()
