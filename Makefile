@@ -20,7 +20,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 	bot/data/districts.yml bot/data/ordinary_words.yml
 
 .PHONY: help install run run-production system-packages shell domain train test lint validate pytest story-test eval bench \
-	bench-load clean
+	bench-load clean browser
 
 help:
 	@echo "make run     start the helpline (Rasa + actions, SQLite, localhost only)"
@@ -95,9 +95,17 @@ lint: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/python scripts/validate.py
 
+# The console's browser tests drive Debian's Chromium through its chromedriver (never a browser download), with the
+# Noto fonts for Devanagari. Installed once when missing (as root, or with sudo); nothing happens when present.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! dpkg -s fonts-noto-core >/dev/null 2>&1; then \
+	  echo ">> Installing chromium, chromium-driver and fonts-noto-core (console browser tests)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver fonts-noto-core; fi
+
 # Two processes (pytest-xdist): the end-to-end modules mostly wait on their servers. A module stays in one process,
 # so its servers start once.
-pytest: $(MODEL) system-packages
+pytest: $(MODEL) system-packages browser
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 story-test: $(MODEL)

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from cryptography.fernet import Fernet
 
 from bot.clock import Clock
+from bot.console.cli import add_commands as console_commands
 
 
 def _db_upgrade(_: argparse.Namespace) -> int:
@@ -461,6 +462,7 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     worker.set_defaults(handler=_worker)
     commands.add_parser("jobs", help="the background jobs: interval, last run, result, backlog").set_defaults(
         handler=_jobs)
+    console_commands(commands)  # users add|disable|reset, console
     args = parser.parse_args(argv)
     args.clock = clock
     return int(args.handler(args))

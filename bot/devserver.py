@@ -1,5 +1,6 @@
-"""`make run`: the Rasa server, the action server and the worker (the background jobs of bot.jobs: report deliveries,
-escalations, follow-up check-ins, ...) together, stopped together by Ctrl-C.
+"""`make run`: the Rasa server, the action server, the worker (the background jobs of bot.jobs: report deliveries,
+escalations, follow-up check-ins, ...) and the web console (bot/console, 127.0.0.1:8080) together, stopped together
+by Ctrl-C.
 
 The Rasa server runs with its HTTP API (`--enable-api`) behind `--auth-token`: the follow-up worker starts check-ins
 through it with the same token. The action server only answers Rasa (a shared secret in a header, bot/action_auth.py).
@@ -75,7 +76,9 @@ def main() -> int:
     # Runs the job registry: sends report forwards and escalates (with no Twilio/Telegram credentials it keeps them in
     # the store), and starts due follow-up check-ins through Rasa's HTTP API.
     worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], cwd=PROJECT_ROOT, env=env)
-    processes = [actions, rasa, worker]
+    # The web console (bot/console) on 127.0.0.1:8080: its own process on the same store.
+    console = subprocess.Popen([sys.executable, "-m", "bot.cli", "console"], cwd=PROJECT_ROOT, env=env)
+    processes = [actions, rasa, worker, console]
     stopping = False
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -87,12 +90,13 @@ def main() -> int:
     try:
         if _wait_until_up(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/", processes):
             print(
-                "\nThe helpline is running (Rasa on 127.0.0.1:5005, actions on 127.0.0.1:5055, worker).\n"
+                "\nThe helpline is running (Rasa on 127.0.0.1:5005, actions on 127.0.0.1:5055, worker, console).\n"
                 f"Rasa's HTTP API needs ?token=... (the token is in {settings.var_dir / 'rasa-api.token'}).\n"
                 "Talk to it from another terminal:  make shell\n"
                 "or: curl -s localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"namaste\"}'\n"
                 "Reports: helpline reports list / helpline reports show CODE (from another terminal).\n"
                 "Follow-up: helpline cases enrol ... / helpline cases list / helpline alerts.\n"
+                f"The web console: http://127.0.0.1:{settings.console_port}/ (accounts: helpline users add ...).\n"
                 "Ctrl-C stops everything.\n",
                 flush=True,
             )

@@ -102,6 +102,16 @@ class Settings:
     http_port: int = 8080
     api_port: int = 8081
     workers: int = 2
+    # The web console (bot/console): its own process on the same store. The secret key signs its session cookies
+    # (generated once into var/ in development, required in production); a sign-in lasts `console_session_minutes`
+    # however active the person is; failed sign-ins lock an account for a while.
+    console_secret_key: str | None = None
+    console_host: str = "127.0.0.1"
+    console_port: int = 8080
+    console_session_minutes: float = 60.0
+    console_max_failed_logins: int = 5
+    console_lockout_minutes: float = 15.0
+    console_secure_cookies: bool = False
 
     @property
     def is_development(self) -> bool:
@@ -264,6 +274,18 @@ def load_settings() -> Settings:
         http_port=int(_number("HELPLINE_HTTP_PORT", 8080)),
         api_port=int(_number("HELPLINE_API_PORT", 8081)),
         workers=max(1, int(_number("HELPLINE_WORKERS", 2))),
+        # Only the console needs it: in production it refuses to start without it (bot.console.app), the other
+        # processes do not care.
+        console_secret_key=_env("HELPLINE_CONSOLE_SECRET_KEY") or (
+            _development_secret(var_dir, "console-secret.key", lambda: secrets.token_hex(32))
+            if environment == "development" else None),
+        console_host=_env_or("HELPLINE_CONSOLE_HOST", "127.0.0.1"),
+        console_port=int(_number("HELPLINE_CONSOLE_PORT", 8080)),
+        console_session_minutes=_number("HELPLINE_CONSOLE_SESSION_MINUTES", 60),
+        console_max_failed_logins=int(_number("HELPLINE_CONSOLE_MAX_FAILED_LOGINS", 5)),
+        console_lockout_minutes=_number("HELPLINE_CONSOLE_LOCKOUT_MINUTES", 15),
+        # Behind nginx with TLS (production) the cookies are sent over HTTPS only.
+        console_secure_cookies=environment == "production",
     )
 
 

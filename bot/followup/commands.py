@@ -268,7 +268,7 @@ def parse_case(text: str) -> CaseCommand:
 
 
 def cases_scope_filter(ngo: Ngo) -> ColumnElement[bool]:
-    """A where-clause on `FollowupCase`: the cases `ngo` may change (and, in the coming web console, see).
+    """A where-clause on `FollowupCase`: the cases `ngo` may change (and, in the web console, see).
 
     The NGO enrolled or confirmed the case, or the case's district is one it may act for under the reports' rule
     (`bot.reports.access.district_scope`: in the district's escalation chain, or the state desk of the district's

@@ -11,11 +11,12 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.expression import ColumnElement
 
 from bot.clock import Clock, SystemClock, as_utc
-from bot.crypto import decrypt
+from bot.crypto import decrypt, encrypt
 from bot.csv_export import csv_text
 from bot.followup.cases import (
     Enrolment,
@@ -29,10 +30,11 @@ from bot.followup.cases import (
     set_claim,
     set_school,
 )
+from bot.followup.conversation import QUESTIONS, apply_answer
 from bot.followup.schedule import next_daytime, today_in_india
 from bot.followup.words import SCHEMES
 from bot.reports.outbox import audit
-from bot.store.models import CheckIn, FollowupCase, Ngo, Report
+from bot.store.models import CheckIn, CompensationClaim, FollowupCase, Ngo, Report
 
 OPEN_CHECKIN = ("scheduled", "firing", "waiting")
 ALERT_KINDS = ("alert", "enrolment")  # raised by bot.followup.alerts; a recruitment tip from a case is a report
@@ -134,25 +136,42 @@ def _row(case: FollowupCase, open_alerts: int, now: datetime) -> CaseRow:
 
 
 def list_cases(session: Session, district: str | None = None, overdue: bool = False, alerts: bool = False,
-               clock: Clock | None = None) -> list[CaseRow]:
+               clock: Clock | None = None, scope: ColumnElement[bool] | None = None,
+               school_stage: str | None = None, claim_stage: str | None = None,
+               limit: int | None = None) -> list[CaseRow]:
     """Cases ordered by district then reference; `overdue` / `alerts` keep only cases with overdue check-ins / open
-    alerts."""
+    alerts. `scope`: a where-clause on FollowupCase (the console's `cases_scope_filter(ngo)` or a state's); the
+    stage filters keep cases at that school stage / with a claim at that stage; `limit` caps the rows."""
     now = (clock or SystemClock()).now()
     query = select(FollowupCase).order_by(FollowupCase.district, FollowupCase.reference)
+    if scope is not None:
+        query = query.where(scope)
     if district:
         query = query.where(FollowupCase.district == _district_name(district))
+    if school_stage:
+        query = query.where(FollowupCase.school_stage == school_stage)
+    if claim_stage:
+        query = query.where(FollowupCase.claims.any(CompensationClaim.stage == claim_stage))
+    if overdue:  # is_overdue, in SQL: the page of the console shows the first `limit` of these
+        query = query.where(FollowupCase.checkins.any(or_(
+            CheckIn.status.in_(OPEN_CHECKIN) & (CheckIn.due_at <= now), CheckIn.status == "missed")))
+    if limit is not None and not alerts:
+        query = query.limit(limit)
+    query = query.options(selectinload(FollowupCase.claims), selectinload(FollowupCase.checkins),
+                          joinedload(FollowupCase.ngo))
+    cases = session.execute(query).scalars().all()
     counts: dict[int, int] = {}
     for case_id in session.execute(
-        select(Report.case_id).where(Report.case_id.is_not(None), Report.kind == "alert",
+        select(Report.case_id).where(Report.case_id.in_([case.id for case in cases]), Report.kind == "alert",
                                      Report.status != "closed")
     ).scalars():
         counts[case_id] = counts.get(case_id, 0) + 1
-    rows = [_row(case, counts.get(case.id, 0), now) for case in session.execute(query).scalars()]
+    rows = [_row(case, counts.get(case.id, 0), now) for case in cases]
     if overdue:
         rows = [row for row in rows if row.overdue]
     if alerts:
         rows = [row for row in rows if row.open_alerts]
-    return rows
+    return rows[:limit] if limit is not None else rows
 
 
 def _district_name(name: str) -> str:
@@ -292,3 +311,24 @@ def _csv_line(row: CaseRow) -> list[object]:
 
 def _iso(day: date | None) -> str:
     return day.isoformat() if day else ""
+
+
+def record_checkin(session: Session, case: FollowupCase, answers: dict[str, bool | str], now: datetime,
+                   actor: str) -> CheckIn:
+    """An NGO worker who reached the family another way (a phone call, a visit) records the answers of the case's
+    next open check-in: the same `apply_answer` as a family's own reply, so the case changes and alerts are raised
+    exactly as if the family had answered by message. Raises EnrolmentError when no check-in is open."""
+    checkin = next((c for c in case.checkins if c.status in OPEN_CHECKIN), None)
+    if checkin is None or case.status != "active":
+        raise EnrolmentError(f"case {case.reference} has no open check-in")
+    recorded = json.loads(decrypt(checkin.answers_encrypted)) if checkin.answers_encrypted else {}
+    for question in QUESTIONS:
+        if question in answers:
+            recorded[question] = answers[question]
+            apply_answer(session, case, checkin, question, answers[question], now)
+    checkin.answers_encrypted = encrypt(json.dumps(recorded, ensure_ascii=False))
+    checkin.step = len(QUESTIONS)
+    checkin.status, checkin.lease_until = "answered", None
+    checkin.answered_at = checkin.answered_at or now
+    audit(session, None, actor, "checkin_recorded", f"case {case.reference} check-in {checkin.label}", now)
+    return checkin

@@ -1,7 +1,7 @@
 """Which NGO may act on which report: the one rule every path uses (issue 10).
 
 An NGO acts on a report when it acknowledges it ("OK CODE", the Telegram button), closes it ("CLOSE CODE note"),
-does the same through `helpline reports ack|close --ngo KEY`, or (coming) sees it in the web console. Acting stops
+does the same through `helpline reports ack|close --ngo KEY`, or sees it in the web console. Acting stops
 the report's escalation, so an NGO that may act on reports it was never meant to handle can silence an alert that
 the right NGO never answered. That is what happened when the rule was "any state desk may act on anything": the
 Rajasthan desk acknowledged and closed a Gaya (Bihar) report that was never sent to it, and its escalation stopped.
@@ -20,6 +20,10 @@ The rule: an *active* NGO may act on a report when
 
 An inactive NGO (dropped from the directory) may act on nothing. The same district part (2 and 3) decides which
 follow-up cases an NGO may change (`bot.followup.commands.may_change`).
+
+A state coordinator of the web console (bound to a state, not an NGO) sees what the state desk of that state could
+see without any message: the reports of the state's districts, plus those of an unknown district routed to the
+state's desk (`state_reports_filter`). It is the same part 3 of the rule, for a person instead of a desk.
 
 The rule is written once, as SQL (`reports_scope_filter`), so that the web console can list the reports an NGO may
 see in one query; `may_act_on_report` asks the same question about one report. tests/test_report_access.py checks
@@ -88,3 +92,26 @@ def reports_scope_filter(ngo: Ngo) -> ColumnElement[bool]:
 def may_act_on_report(session: Session, ngo: Ngo, report: Report) -> bool:
     """May `ngo` acknowledge, close (or see) `report`? The same question as `reports_scope_filter`, for one report."""
     return ngo.active and row_matches(session, Report, report.id, reports_scope_filter(ngo))
+
+
+def state_district_scope(state: str, district: Any) -> ColumnElement[bool]:
+    """True where `district` (a column) lies in `state` according to the gazetteer: part 3 of the rule, for a state
+    coordinator (a person, not a desk). Reports and follow-up cases alike."""
+    names = [d.name for d in load_gazetteer().districts(state)]
+    return district.in_(names) if names else false()
+
+
+def state_reports_filter(state: str) -> ColumnElement[bool]:
+    """A where-clause on `Report`: the reports a state coordinator of `state` sees — those of the state's districts,
+    and those of an unknown district that were sent to an NGO that is `state`'s desk."""
+    sent_to_desk = (
+        select(Delivery.id).join(Ngo, Ngo.id == Delivery.ngo_id)
+        .where(Delivery.report_id == Report.id, Ngo.state_contact_for == state).exists()
+    )
+    return or_(state_district_scope(state, Report.district), Report.district.is_(None) & sent_to_desk)
+
+
+def report_in_scope(session: Session, report: Report, clause: ColumnElement[bool]) -> bool:
+    """Does `report` satisfy a scope clause (`reports_scope_filter(ngo)`, `state_reports_filter(state)`)? One
+    question for one report and for lists, so a page and a list can never disagree."""
+    return row_matches(session, Report, report.id, clause)

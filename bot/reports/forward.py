@@ -65,6 +65,8 @@ def compose_forward(report: Report, details: dict[str, Any], ngo: Ngo, purpose: 
         lines.append(words["corridor"])
     elif purpose == "escalation":
         lines.append(words["escalation"])
+    elif purpose == "referral":
+        lines.append(words["referral"])
     where = _district_label(report.district, target) or words["unknown_district"]
     lines.append(f"{words[report.kind]} · {where}")
     if details.get("case"):

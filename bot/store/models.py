@@ -163,7 +163,7 @@ class Delivery(Base):
     dedupe_key = Column(String(128), nullable=False, unique=True)  # makes enqueueing idempotent
     report_id = Column(Integer, ForeignKey("reports.id"), nullable=True, index=True)
     ngo_id = Column(Integer, ForeignKey("ngos.id"), nullable=True)
-    purpose = Column(String(16), nullable=False)  # forward | corridor | escalation | reply
+    purpose = Column(String(16), nullable=False)  # forward | corridor | escalation | referral | reply
     channel = Column(String(16), nullable=False)
     address_encrypted = Column(LargeBinary, nullable=False)
     marker = Column(String(32), nullable=False)  # appears in the text; finds the message at the provider
@@ -342,3 +342,66 @@ class JobRun(Base):
     outcome = Column(String(16), nullable=False)  # ok | failed
     count = Column(Integer, nullable=False, default=0)  # what the run did (sent, escalated, pruned, ...)
     error = Column(String(64), nullable=True)  # the exception's class name, never its message
+
+
+# --- The web console (issue 13) -----------------------------------------------------------------------------------
+
+
+class ConsoleUser(Base):
+    """A person who signs in to the web console (bot/console). The role decides the scope: `ngo_staff` sees what
+    its NGO may act on (bot.reports.access), `state_coordinator` one state, `admin` everything and the accounts.
+    The username is not personal data in the helpline's sense (staff choose it), but the logs still name an account
+    only by its id; passwords are argon2 hashes; the TOTP secret is encrypted like all other secrets at rest."""
+
+    __tablename__ = "console_users"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    role = Column(String(24), nullable=False)  # ngo_staff | state_coordinator | admin
+    ngo_id = Column(Integer, ForeignKey("ngos.id"), nullable=True)
+    state = Column(String(64), nullable=True)
+    password_hash = Column(String(200), nullable=False)
+    totp_secret_encrypted = Column(LargeBinary, nullable=True)
+    totp_confirmed_at = Column(DateTime(timezone=True), nullable=True)
+    last_totp_step = Column(Integer, nullable=True)  # a code is accepted once (no replay within its 30 s)
+    active = Column(Boolean, nullable=False, default=True)
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime(timezone=True), nullable=True)
+    session_epoch = Column(Integer, nullable=False, default=0)  # bumped by reset/disable: old sessions end
+    language = Column(String(8), nullable=False, default="en")
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    ngo = relationship("Ngo")
+
+
+class Referral(Base):
+    """A report referred by one NGO to another district's NGO. The message itself is an ordinary outbox forward
+    (Delivery, purpose "referral"), so the receiving NGO may act on the report by the one access rule; this row
+    keeps the receiving NGO's answer (pending | accepted | declined)."""
+
+    __tablename__ = "referrals"
+
+    id = Column(Integer, primary_key=True)
+    report_id = Column(Integer, ForeignKey("reports.id"), nullable=False, index=True)
+    from_ngo_id = Column(Integer, ForeignKey("ngos.id"), nullable=True)
+    to_ngo_id = Column(Integer, ForeignKey("ngos.id"), nullable=False, index=True)
+    status = Column(String(16), nullable=False, default="pending")
+    created_by = Column(Integer, ForeignKey("console_users.id"), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    decided_at = Column(DateTime(timezone=True), nullable=True)
+
+    to_ngo = relationship("Ngo", foreign_keys=[to_ngo_id])
+    from_ngo = relationship("Ngo", foreign_keys=[from_ngo_id])
+
+
+class ReportAssignment(Base):
+    """Which colleague handles a report (one row per report, replaced on re-assignment; the audit trail keeps
+    the history)."""
+
+    __tablename__ = "report_assignments"
+
+    report_id = Column(Integer, ForeignKey("reports.id"), primary_key=True)
+    user_id = Column(Integer, ForeignKey("console_users.id"), nullable=False, index=True)
+    assigned_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    user = relationship("ConsoleUser")

@@ -1,0 +1,179 @@
+"""The console in a real browser (issue 13, item 6): Debian's Chromium, headless, driven by selenium 4.32 through
+/usr/bin/chromedriver (never a browser download). At a desktop size and at a 390-pixel phone size: a coordinator
+signs in with two-factor (enrolling it: the key is read off the page once, the code computed with pyotp), NGO staff
+sign in with their code, acknowledge a report made through the helpline's own services and refer it to another
+district's NGO, enrol a family and record a check-in's answers. Screenshots go to docs/screenshots/ (the README
+shows them). The console runs in a thread of this process with a ManualClock, so the codes are computed for the
+console's own time and nothing depends on the wall clock."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyotp
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import Select, WebDriverWait
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from bot.clock import ManualClock
+from bot.console import accounts
+from bot.console.app import create_app
+from bot.store.db import session_scope
+from bot.store.models import Delivery, FollowupCase, Report
+from tests.console_helpers import PASSWORD, World, build_world, fast_hashing, ngo_id
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+@pytest.fixture
+def world(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    monkeypatch.setenv("HELPLINE_TRANSLATOR", "off")
+    fast_hashing(monkeypatch)
+    world = build_world(ManualClock())
+    with session_scope() as session:  # staff-magadh chose two-factor earlier: its code is asked at sign-in
+        user = accounts.find_user(session, "staff-magadh")
+        assert user is not None
+        world.secrets["staff-magadh"] = accounts.totp_secret(session, user)
+        user.totp_confirmed_at = world.clock.now()
+    yield world
+
+
+@pytest.fixture
+def console_url(world: World) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, create_app(clock=world.clock), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def _browser(width: int, height: int) -> WebDriver:
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     f"--window-size={width},{height}", "--lang=en-GB", "--force-device-scale-factor=1"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
+    driver.implicitly_wait(5)
+    return driver
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def browser(request: pytest.FixtureRequest) -> Iterator[tuple[str, WebDriver]]:
+    driver = _browser(*VIEWPORTS[request.param])
+    try:
+        yield request.param, driver
+    finally:
+        driver.quit()
+
+
+def _shot(driver: WebDriver, viewport: str, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / f"{viewport}-{name}.png"))
+
+
+def _fits(driver: WebDriver, viewport: str) -> None:
+    """Nothing wider than the screen: a phone never scrolls sideways (wide tables scroll inside themselves)."""
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS[viewport][0], f"{driver.current_url} is {width}px wide"
+
+
+def _sign_in(driver: WebDriver, url: str, username: str) -> None:
+    driver.get(f"{url}/login")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    _submit(driver, "sign-in")
+
+
+def _submit(driver: WebDriver, element_id: str) -> None:
+    """Click a button that loads a new page, and wait until the old page is gone (no sleeping)."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, element_id).click()
+    WebDriverWait(driver, 15).until(staleness_of(old))
+
+
+def _follow(driver: WebDriver, by: str, value: str) -> None:
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(by, value).click()
+    WebDriverWait(driver, 15).until(staleness_of(old))
+
+
+def _code(world: World, username: str) -> str:
+    return pyotp.TOTP(world.secrets[username]).at(world.clock.now())
+
+
+def test_console_in_chromium(world: World, console_url: str, browser: tuple[str, WebDriver]) -> None:
+    viewport, driver = browser
+    # A coordinator's first sign-in: enrol two-factor (key shown once), then the Bihar dashboard.
+    _sign_in(driver, console_url, "coord-bihar")
+    world.secrets["coord-bihar"] = driver.find_element(By.ID, "totp-secret").text
+    _fits(driver, viewport)
+    _shot(driver, viewport, "two-factor-enrolment")
+    driver.find_element(By.ID, "code").send_keys(_code(world, "coord-bihar"))
+    _submit(driver, "verify")
+    assert world.reports["gaya"] in driver.find_element(By.ID, "waiting").text
+    assert world.reports["jaipur"] not in driver.page_source  # Rajasthan's report is not Bihar's
+    _submit(driver, "logout")
+    # NGO staff with two-factor: acknowledge the Gaya report, then refer it to Patna's NGO.
+    _sign_in(driver, console_url, "staff-magadh")
+    world.clock.advance(seconds=30)  # a fresh code (each is accepted once)
+    driver.find_element(By.ID, "code").send_keys(_code(world, "staff-magadh"))
+    _submit(driver, "verify")
+    _fits(driver, viewport)
+    _shot(driver, viewport, "action-needed")
+    code = world.reports["gaya"]
+    _follow(driver, By.LINK_TEXT, code)
+    assert "Teen bachche le gaye" in driver.find_element(By.ID, "details").text  # the original, decrypted
+    _submit(driver, "acknowledge")
+    assert driver.find_element(By.ID, "report-status").text == "acknowledged"
+    Select(driver.find_element(By.ID, "refer-ngo")).select_by_value(str(ngo_id("patna-bal-raksha-sample")))
+    _submit(driver, "refer")
+    assert "waiting for an answer" in driver.page_source
+    _fits(driver, viewport)
+    _shot(driver, viewport, "report")
+    with session_scope() as session:
+        report = session.execute(select(Report).where(Report.code == code)).scalar_one()
+        purposes = session.execute(select(Delivery.purpose).where(Delivery.report_id == report.id)).scalars().all()
+        assert report.status == "acknowledged" and "referral" in purposes
+    # Enrol a family and record the answers of its check-in.
+    _follow(driver, By.LINK_TEXT, "Cases")
+    _submit(driver, "enrol-link")
+    Select(driver.find_element(By.ID, "channel")).select_by_value("sms")
+    driver.find_element(By.ID, "address").send_keys("+15005550298")
+    driver.find_element(By.ID, "district").send_keys("Nawada")
+    driver.execute_script("document.getElementById('returned-on').value = '2026-10-01'")
+    driver.find_element(By.ID, "child-age").send_keys("12")
+    _fits(driver, viewport)
+    _shot(driver, viewport, "enrol")
+    _submit(driver, "enrol")
+    reference = driver.find_element(By.ID, "case-reference").text
+    Select(driver.find_element(By.ID, "answer-home")).select_by_value("yes")
+    Select(driver.find_element(By.ID, "answer-school")).select_by_value("yes")
+    Select(driver.find_element(By.ID, "answer-money")).select_by_value("no")
+    Select(driver.find_element(By.ID, "answer-agent")).select_by_value("no")
+    _submit(driver, "record-checkin")
+    statuses = [e.text for e in driver.find_elements(By.CLASS_NAME, "checkin-status")]
+    assert statuses[0] == "answered"
+    _fits(driver, viewport)
+    _shot(driver, viewport, "case")
+    with session_scope() as session:
+        case = session.execute(select(FollowupCase).where(FollowupCase.reference == reference)).scalar_one()
+        assert case.school_stage == "attending" and case.living_at_home is True
+    # In Hindi.
+    driver.get(f"{console_url}/?lang=hi")
+    assert "तुरंत करने वाले काम" in driver.page_source
+    _shot(driver, viewport, "action-needed-hindi")
