@@ -1,10 +1,11 @@
 """Charts drawn on the server as SVG with matplotlib, for phones and for Devanagari district names.
 
 Text stays text (`svg.fonttype = "none"`), so the browser draws Hindi names with its own fonts and a screen reader can
-read them; matplotlib only lays them out. The same table gives the same bytes: a fixed hash salt for the SVG's ids
+read them; matplotlib only places them. The same table gives the same bytes: a fixed hash salt for the SVG's ids
 and no date in its metadata. Nothing touches the disk (the SVG is written to memory) or pyplot's global state (one
-`Figure` per call, so concurrent requests do not share a figure). Bars are horizontal: district names fit on a
-390-pixel-wide screen, and the chart grows downwards with the number of rows.
+`Figure` per call, so concurrent requests share nothing). Bars are horizontal, so district names fit a 390-pixel-wide
+screen and the chart grows downwards with the rows. Each series is one collection of rectangles and the layout is
+computed, not measured (no `tight_layout`): a chart of 80 districts is drawn in tens of milliseconds, not seconds.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import matplotlib
 matplotlib.use("Agg")  # a server has no display; set before anything imports pyplot
 
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.collections import PolyCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from bot.gazetteer import load_gazetteer  # noqa: E402
@@ -28,10 +31,11 @@ from bot.stats.table import Panel, StatTable  # noqa: E402
 
 COLOURS = ("#1b6ca8", "#e07b39", "#3a9d5d", "#c23b3b", "#7a5195", "#8c8c8c")
 UNKNOWN = {"en": "unknown", "hi": "अज्ञात"}
+WIDTH_IN, TITLE_IN, AXIS_IN, ROW_IN = 5.2, 0.45, 0.62, 0.2  # 5.2 in at 72 dpi: 374 px, a phone's width
 RC = {
     "svg.fonttype": "none",
     "svg.hashsalt": "helpline-stats",
-    "font.size": 9,
+    "font.size": 8,
     "font.family": ["DejaVu Sans"],
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -40,7 +44,7 @@ RC = {
 
 @lru_cache(maxsize=1)
 def _devanagari_family() -> str:
-    """Noto Sans Devanagari when installed, so Hindi names are measured right (matplotlib 3.5 has no per-glyph font
+    """Noto Sans Devanagari when installed, so Hindi names are placed right (matplotlib 3.5 has no per-glyph font
     fallback, and DejaVu Sans has no Devanagari); the SVG names the family and a browser without it uses its own."""
     names = {font.name for font in font_manager.fontManager.ttflist}
     return "Noto Sans Devanagari" if "Noto Sans Devanagari" in names else "DejaVu Sans"
@@ -72,50 +76,59 @@ def chart_svg(table: StatTable, language: str = "en", labels: Mapping[str, str] 
     translated strings); district names are drawn in Devanagari when `language` is "hi"."""
     words = dict(labels or {})
     categories = [row_label(table, row, language) for row in table.rows] or ["—"]
-    height = 1.0 + 0.22 * len(categories) * max(1, _bars_per_row(table)) * len(table.panels)
+    panel_heights = [ROW_IN * len(categories) * (len(p.series) if p.mode == "group" else 1) for p in table.panels]
+    height = TITLE_IN + sum(h + AXIS_IN for h in panel_heights)
+    left = min(0.45, (0.25 + 0.075 * max(len(c) for c in categories)) / WIDTH_IN)
     with matplotlib.rc_context(RC):
-        figure = Figure(figsize=(5.2, max(2.4, height)), dpi=72)
-        axes = figure.subplots(len(table.panels) or 1, 1, squeeze=False)[:, 0]
-        for ax, panel in zip(axes, table.panels):
+        figure = Figure(figsize=(WIDTH_IN, height), dpi=72)
+        top = height - TITLE_IN
+        for panel, panel_height in zip(table.panels, panel_heights):
+            ax = figure.add_axes((left, (top - panel_height) / height, 0.95 - left, panel_height / height))
             _draw_panel(ax, table, panel, categories, words)
-        figure.suptitle(words.get(table.title, table.title), fontsize=11)
+            top -= panel_height + AXIS_IN
+        figure.text(0.02, 1 - 0.3 / height, words.get(table.title, table.title), fontsize=11)
         for text in figure.findobj(Text):
             if _has_devanagari(text.get_text()):
                 text.set_fontfamily(_devanagari_family())
-        figure.tight_layout()
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
-def _bars_per_row(table: StatTable) -> int:
-    return max((len(p.series) if p.mode == "group" else 1) for p in table.panels) if table.panels else 1
-
-
 def _draw_panel(ax: Any, table: StatTable, panel: Panel, categories: list[str], words: dict[str, str]) -> None:
-    """Horizontal bars, first row at the top; missing values (no median, no one eligible) draw nothing."""
-    positions = list(range(len(categories)))
-    series = [[_value(v, panel.share) for v in table.column(name)] or [0.0] for name in panel.series]
-    width = 0.8 / len(series) if panel.mode == "group" else 0.8
-    left = [0.0] * len(categories)
+    """Horizontal bars, the first row at the top; a missing value (no median, no one eligible) draws nothing."""
+    count = len(categories)
+    series = [[_value(v, panel.share) for v in table.column(name)] or [math.nan] for name in panel.series]
+    starts = [0.0] * count
+    handles = []
     for index, (name, values) in enumerate(zip(panel.series, series)):
-        colour = COLOURS[index % len(COLOURS)]
         if panel.mode == "group":
-            shifted = [p - 0.4 + width * (index + 0.5) for p in positions]
-            ax.barh(shifted, values, height=width, color=colour, label=words.get(name, name))
-        elif panel.mode == "stack":
-            ax.barh(positions, values, height=width, left=left, color=colour, label=words.get(name, name))
-            left = [a + (0.0 if math.isnan(b) else b) for a, b in zip(left, values)]
-        else:  # overlay: later series (a subset: sanctioned within applied) drawn narrower on top
-            ax.barh(positions, values, height=width * (1 - 0.25 * index), color=colour, label=words.get(name, name))
-    ax.set_yticks(positions)
-    ax.set_yticklabels(categories)
-    ax.invert_yaxis()
+            thick = 0.8 / len(series)
+            offsets = [row - 0.4 + thick * index for row in range(count)]
+        else:  # stack, or overlay (later series, a subset such as paid within sanctioned, narrower on top)
+            thick = 0.8 * (1 - 0.25 * index) if panel.mode == "overlay" else 0.8
+            offsets = [row - thick / 2 for row in range(count)]
+        boxes = [_box(starts[row] if panel.mode == "stack" else 0.0, offsets[row], value, thick)
+                 for row, value in enumerate(values) if not math.isnan(value) and value > 0]
+        colour = COLOURS[index % len(COLOURS)]
+        ax.add_collection(PolyCollection(boxes, facecolors=colour, edgecolors="none"))
+        handles.append(Patch(facecolor=colour, label=words.get(name, name)))
+        if panel.mode == "stack":
+            starts = [s + (0.0 if math.isnan(v) else v) for s, v in zip(starts, values)]
+    peak = max([v for values in series for v in values if not math.isnan(v)] + starts + [1.0])
+    ax.set_xlim(0, 100 if panel.share else peak * 1.05)
+    ax.set_ylim(count - 0.5, -0.5)
+    ax.set_yticks([])  # a tick is five artists; the labels are plain texts instead (80 districts: 400 fewer)
+    place = ax.get_yaxis_transform()  # x in axes fractions, y in rows
+    for row, category in enumerate(categories):
+        ax.text(-0.015, row, category, transform=place, ha="right", va="center")
     ax.set_xlabel(words.get(panel.unit, panel.unit) + (" (%)" if panel.share else ""))
-    if panel.share:
-        ax.set_xlim(0, 100)
     if len(panel.series) > 1:
-        ax.legend(fontsize=7, loc="lower right", frameon=False)
+        ax.legend(handles=handles, fontsize=7, loc="lower right", frameon=False)
+
+
+def _box(x: float, y: float, width: float, height: float) -> list[tuple[float, float]]:
+    return [(x, y), (x + width, y), (x + width, y + height), (x, y + height)]
 
 
 def _value(value: Any, as_share: bool) -> float:

@@ -1,59 +1,59 @@
 """The five accountability figures, per district and month of the viewer's scope, as of a moment `now`.
 
-Each reads a few clear columns in one query and groups in Python, so PostgreSQL and SQLite give the same answer
-(their SQL for medians and months differs) and a figure over 10,000 reports stays a single scan. Months are months
-in India: of the day a report was made, or of the day a child came back (a case's cohort).
+Each is one query that groups in the database (months in India, durations in whole seconds or days: `bot.stats.sql`
+spells them for PostgreSQL and SQLite), then medians and shares in Python, so both databases give the same answer.
+Months are months in India: of the day a report was made, or of the day a child came back (a case's cohort). Only
+what existed at `now` counts: reports made and acknowledgements given by then, cases enrolled by then.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
 
 from bot.clock import as_utc
+from bot.stats import sql
 from bot.stats.retention import HORIZONS, in_contact_columns, retention_rows
 from bot.stats.scope import Scope
-from bot.stats.table import KEY_COLUMNS, Panel, StatTable, count, grouped, key_of, median, month_of_day, \
-    month_of_moment, share
+from bot.stats.table import KEY_COLUMNS, Key, Panel, StatTable, grouped, median, share
 from bot.store.models import CheckIn, CompensationClaim, FollowupCase, Report
 
 KINDS = ("recruitment", "missing", "emergency", "alert", "enrolment")
 IN_SCHOOL = ("enrolled", "bridge_class", "attending")
 APPLIED = ("applied", "sanctioned", "paid")
 SANCTIONED = ("sanctioned", "paid")
-ENROLLED = FollowupCase.status != "pending"  # a family's own request not yet confirmed by an NGO is not a case yet
 
 
 def reports_by_kind(session: Session, scope: Scope, now: datetime, by: str = "district_month") -> StatTable:
     """How many reports of each kind were made, per district and month."""
-    query = select(Report.district, Report.created_at, Report.kind).where(
-        scope.report_clause(), Report.created_at <= _utc(now))
-    items = ((key_of(by, d, month_of_moment(at)), kind) for d, at, kind in session.execute(query))
-    rows = [(*key, *(kinds.count(k) for k in KINDS), len(kinds)) for key, kinds in grouped(items)]
+    keys = _keys(by, Report.district, sql.month_of_time(session, Report.created_at))
+    query = (select(*keys, Report.kind, func.count()).where(_reports_until(scope, now))
+             .group_by(*keys, Report.kind))
+    counts = _counters(session, query, len(keys))
+    rows = [(*key, *(c[k] for k in KINDS), sum(c.values())) for key, c in counts]
     return StatTable("reports_by_kind", "Reports by kind", by, (*KEY_COLUMNS[by], *KINDS, "total"), rows,
                      (Panel(KINDS, "stack", "reports"),))
 
 
 def acknowledgement(session: Session, scope: Scope, now: datetime, by: str = "district_month") -> StatTable:
-    """How fast NGOs acknowledged reports (median minutes from the report to its first acknowledgement, over the
-    acknowledged ones) and the share of reports that had to be escalated to the next NGO at least once."""
-    query = select(Report.district, Report.created_at, Report.acknowledged_at, Report.escalation_level).where(
-        scope.report_clause(), Report.created_at <= _utc(now))
-    moment = _utc(now)
-    items = []
-    for district, created, acked, level in session.execute(query):
-        minutes = None
-        if acked is not None and as_utc(acked) <= moment:
-            minutes = (as_utc(acked) - as_utc(created)).total_seconds() / 60
-        items.append((key_of(by, district, month_of_moment(created)), (minutes, level > 0)))
+    """How fast NGOs acknowledged reports (median minutes from the report to its acknowledgement, over those
+    acknowledged by `now`) and the share of reports escalated to the next NGO at least once."""
+    keys = _keys(by, Report.district, sql.month_of_time(session, Report.created_at))
+    waited = case((Report.acknowledged_at <= _utc(now),
+                   sql.seconds_between(session, Report.acknowledged_at, Report.created_at)), else_=None)
+    escalated = case((Report.escalation_level > 0, 1), else_=0)
+    query = select(*keys, waited, escalated).where(_reports_until(scope, now))
     rows = []
-    for key, group in grouped(items):
-        waits = [m for m, _ in group if m is not None]
-        escalated = count(group, lambda item: item[1])
-        rows.append((*key, len(group), len(waits), median(waits), escalated, share(escalated, len(group))))
+    for key, group in grouped(_keyed(session, query, len(keys))):
+        minutes = [seconds / 60 for seconds, _ in group if seconds is not None]
+        up = sum(flag for _, flag in group)
+        rows.append((*key, len(group), len(minutes), median(minutes), up, share(up, len(group))))
     columns = (*KEY_COLUMNS[by], "reports", "acknowledged", "median_minutes_to_ack", "escalated", "share_escalated")
     return StatTable("acknowledgement", "Time to acknowledgement and escalations", by, columns, rows,
                      (Panel(("median_minutes_to_ack",), "group", "minutes"),
@@ -63,15 +63,16 @@ def acknowledgement(session: Session, scope: Scope, now: datetime, by: str = "di
 def contact_retention(session: Session, scope: Scope, now: datetime, by: str = "district_month") -> StatTable:
     """The share of enrolled children still in contact 4, 6, 12 and 24 months after they came back (see
     `bot.stats.retention` for the definition), per district and month of return."""
-    last_answered = func.max(CheckIn.due_at)
+    answered = and_(CheckIn.case_id == FollowupCase.id, CheckIn.status == "answered",
+                    CheckIn.answered_at <= _utc(now))
     query = (
-        select(FollowupCase.district, FollowupCase.returned_on, last_answered)
-        .outerjoin(CheckIn, and_(CheckIn.case_id == FollowupCase.id, CheckIn.status == "answered",
-                                 CheckIn.answered_at <= _utc(now)))
-        .where(scope.case_clause(), ENROLLED, FollowupCase.created_at <= _utc(now))
+        select(FollowupCase.district, sql.text_date(session, FollowupCase.returned_on),
+               func.max(sql.india_day(session, CheckIn.due_at)))
+        .outerjoin(CheckIn, answered)
+        .where(_cases_until(scope, now))
         .group_by(FollowupCase.id, FollowupCase.district, FollowupCase.returned_on)
     )
-    rows = retention_rows(session.execute(query).all(), now, by)
+    rows = retention_rows(session.connection().execute(query).all(), now, by)
     return StatTable("contact_retention", "Children still in contact after return", by,
                      (*KEY_COLUMNS[by], "enrolled", *in_contact_columns()), rows,
                      (Panel(tuple(f"share_{h}m" for h in HORIZONS), "group", "share in contact", share=True),))
@@ -79,15 +80,14 @@ def contact_retention(session: Session, scope: Scope, now: datetime, by: str = "
 
 def school(session: Session, scope: Scope, now: datetime, by: str = "district_month") -> StatTable:
     """The share of enrolled children in school now (enrolled, in a bridge class or attending), and attending."""
-    query = select(FollowupCase.district, FollowupCase.returned_on, FollowupCase.school_stage).where(
-        scope.case_clause(), ENROLLED, FollowupCase.created_at <= _utc(now))
-    items = ((key_of(by, d, month_of_day(day)), stage) for d, day, stage in session.execute(query))
+    keys = _keys(by, FollowupCase.district, sql.month_of_date(session, FollowupCase.returned_on))
+    query = (select(*keys, FollowupCase.school_stage, func.count()).where(_cases_until(scope, now))
+             .group_by(*keys, FollowupCase.school_stage))
     rows = []
-    for key, stages in grouped(items):
-        in_school = count(stages, lambda s: s in IN_SCHOOL)
-        attending = stages.count("attending")
-        rows.append((*key, len(stages), in_school, share(in_school, len(stages)), attending,
-                     share(attending, len(stages))))
+    for key, stages in _counters(session, query, len(keys)):
+        children, in_school = sum(stages.values()), sum(stages[s] for s in IN_SCHOOL)
+        rows.append((*key, children, in_school, share(in_school, children), stages["attending"],
+                     share(stages["attending"], children)))
     columns = (*KEY_COLUMNS[by], "children", "in_school", "share_in_school", "attending", "share_attending")
     return StatTable("school", "Children in school", by, columns, rows,
                      (Panel(("share_in_school", "share_attending"), "overlay", "share of children", share=True),))
@@ -96,23 +96,60 @@ def school(session: Session, scope: Scope, now: datetime, by: str = "district_mo
 def compensation(session: Session, scope: Scope, now: datetime, by: str = "district_month") -> StatTable:
     """Compensation claims applied for, sanctioned and paid (each counts the claims that reached that stage or a
     later one), and the median days from the child's return to the payment, per district and month of return."""
+    keys = _keys(by, FollowupCase.district, sql.month_of_date(session, FollowupCase.returned_on))
+    days = case((and_(CompensationClaim.stage == "paid", CompensationClaim.paid_on.isnot(None)),
+                 sql.days_between(session, CompensationClaim.paid_on, FollowupCase.returned_on)), else_=None)
     query = (
-        select(FollowupCase.district, FollowupCase.returned_on, CompensationClaim.stage, CompensationClaim.paid_on)
+        select(*keys, CompensationClaim.stage, days, func.count())
         .join(CompensationClaim, CompensationClaim.case_id == FollowupCase.id)
-        .where(scope.case_clause(), ENROLLED, FollowupCase.created_at <= _utc(now))
+        .where(_cases_until(scope, now))
+        .group_by(*keys, CompensationClaim.stage, days)
     )
-    items = ((key_of(by, d, month_of_day(day)), (stage, (paid - day).days if paid and stage == "paid" else None))
-             for d, day, stage, paid in session.execute(query))
     rows = []
-    for key, claims in grouped(items):
-        days = [d for _, d in claims if d is not None]
-        rows.append((*key, len(claims), count(claims, lambda c: c[0] in APPLIED),
-                     count(claims, lambda c: c[0] in SANCTIONED), count(claims, lambda c: c[0] == "paid"),
-                     median(days)))
+    for key, group in grouped(_keyed(session, query, len(keys))):
+        stages: Counter[str] = Counter()
+        waits: list[int] = []
+        for stage, wait, number in group:
+            stages[stage] += number
+            waits += [wait] * number if wait is not None else []
+        rows.append((*key, sum(stages.values()), sum(stages[s] for s in APPLIED),
+                     sum(stages[s] for s in SANCTIONED), stages["paid"], median(waits)))
     columns = (*KEY_COLUMNS[by], "claims", "applied", "sanctioned", "paid", "median_days_return_to_payment")
     return StatTable("compensation", "Compensation claims", by, columns, rows,
                      (Panel(("applied", "sanctioned", "paid"), "overlay", "claims"),
                       Panel(("median_days_return_to_payment",), "group", "days from return to payment")))
+
+
+def _keys(by: str, district: Any, month: ColumnElement[Any]) -> list[Any]:
+    """The grouping columns for `by`, in the order of `KEY_COLUMNS[by]`."""
+    return {"district": [district], "month": [month.label("month")]}.get(by, [district, month.label("month")])
+
+
+def _keyed(session: Session, query: Any, width: int) -> Iterable[tuple[Key, tuple[Any, ...]]]:
+    """(key, the rest) per result row; run on the session's connection (plain tuples, no ORM bookkeeping)."""
+    for row in session.connection().execute(query):
+        yield tuple(row[:width]), tuple(row[width:])
+
+
+def _counters(session: Session, query: Any, width: int) -> list[tuple[Key, Counter[str]]]:
+    """Rows of (key..., category, count) folded into one Counter of categories per key, keys in order."""
+    return [(key, _summed(group)) for key, group in grouped(_keyed(session, query, width))]
+
+
+def _summed(group: list[tuple[Any, ...]]) -> Counter[str]:
+    total: Counter[str] = Counter()
+    for category, number in group:
+        total[category] += number
+    return total
+
+
+def _reports_until(scope: Scope, now: datetime) -> ColumnElement[bool]:
+    return and_(scope.report_clause(), Report.created_at <= _utc(now))
+
+
+def _cases_until(scope: Scope, now: datetime) -> ColumnElement[bool]:
+    """Enrolled cases only: a family's own request not yet confirmed by an NGO (`pending`) is not a case yet."""
+    return and_(scope.case_clause(), FollowupCase.status != "pending", FollowupCase.created_at <= _utc(now))
 
 
 def _utc(moment: datetime) -> datetime:

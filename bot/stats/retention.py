@@ -21,9 +21,9 @@ from functools import lru_cache
 from typing import Any
 
 from bot.clock import as_utc
-from bot.followup.schedule import IST, today_in_india
+from bot.followup.schedule import today_in_india
 from bot.settings import get_settings
-from bot.stats.table import count, grouped, key_of, month_of_day, share
+from bot.stats.table import grouped, key_of, share
 
 HORIZONS = (4, 6, 12, 24)
 GRACE_DAYS = 7
@@ -67,27 +67,31 @@ def _thresholds(returned_on: date, schedule: tuple[str, ...]) -> tuple[tuple[dat
     return tuple(result)
 
 
-def contact_flags(returned_on: date, last_answered_due: datetime | None, today: date,
+def contact_flags(returned_on: date, last_answered_due: date | None, today: date,
                   schedule: tuple[str, ...]) -> tuple[tuple[bool, bool], ...]:
-    """Per horizon: (eligible, in contact) for one child."""
-    answered_day = as_utc(last_answered_due).astimezone(IST).date() if last_answered_due else None
+    """Per horizon: (eligible, in contact) for one child, from the due day (in India) of the last check-in the
+    family answered."""
     return tuple(
-        (eligible_on <= today, eligible_on <= today and answered_day is not None and answered_day >= anchor)
+        (eligible_on <= today,
+         eligible_on <= today and last_answered_due is not None and last_answered_due >= anchor)
         for eligible_on, anchor in _thresholds(returned_on, schedule)
     )
 
 
 def retention_rows(cases: Sequence[Any], now: datetime, by: str) -> list[tuple[Any, ...]]:
-    """Rows from (district, returned_on, due time of the last answered check-in or None), one per case."""
+    """Rows from (district, "YYYY-MM-DD" of the return, "YYYY-MM-DD" due day of the last answered check-in or
+    None), one per case."""
     today, schedule = today_in_india(as_utc(now)), get_settings().followup_schedule
-    items = ((key_of(by, district, month_of_day(returned_on)), contact_flags(returned_on, last, today, schedule))
-             for district, returned_on, last in cases)
+    items = ((key_of(by, district, returned[:7]),
+              contact_flags(date.fromisoformat(returned), date.fromisoformat(last) if last else None, today,
+                            schedule))
+             for district, returned, last in cases)
     rows = []
     for key, flags in grouped(items):
         cells: list[Any] = [*key, len(flags)]
         for index in range(len(HORIZONS)):
-            eligible = count(flags, lambda f: f[index][0])
-            in_contact = count(flags, lambda f: f[index][1])
+            eligible = sum(1 for f in flags if f[index][0])
+            in_contact = sum(1 for f in flags if f[index][1])
             cells += [eligible, in_contact, share(in_contact, eligible)]
         rows.append(tuple(cells))
     return rows

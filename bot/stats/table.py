@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
-from bot.clock import as_utc
 from bot.csv_export import csv_text
-from bot.followup.schedule import IST
 
 By = Literal["district_month", "district", "month"]
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -57,15 +54,6 @@ class StatTable:
         return csv_text(self.columns, self.rows)
 
 
-def month_of_moment(moment: datetime) -> str:
-    """"2026-11": the month in India of a stored (UTC) time."""
-    return as_utc(moment).astimezone(IST).strftime("%Y-%m")
-
-
-def month_of_day(day: date) -> str:
-    return day.strftime("%Y-%m")
-
-
 def key_of(by: str, district: str | None, month: str) -> Key:
     if by == "district":
         return (district,)
@@ -90,7 +78,3 @@ def median(values: Sequence[float]) -> float | None:
 def share(part: int, whole: int) -> float | None:
     """part / whole rounded to 4 decimals; None when whole is 0 (no one to count)."""
     return round(part / whole, 4) if whole else None
-
-
-def count(items: Iterable[T], test: Callable[[T], bool]) -> int:
-    return sum(1 for item in items if test(item))
