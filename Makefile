@@ -27,7 +27,7 @@ help:
 	@echo "make test    ruff, mypy, import contracts, rasa data validate, pytest, rasa test"
 	@echo "make domain  write domain.yml's responses from the reply catalogue (bot/data/replies)"
 	@echo "make eval    intent F1 per language and intent, K-fold (EVAL_ARGS=\"--quick\" or \"--folds 5\"), district accuracy"
-	@echo "make bench   per-message timings (medians), model memory, report delivery latency, messages/s"
+	@echo "make bench   per-message timings (medians), model memory, report delivery latency, messages/s, console pages (p95)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6): install python3.10 and retry"; exit 1; }
@@ -94,6 +94,7 @@ bench: $(MODEL)
 	$(BIN)/python scripts/bench_delivery.py
 	$(BIN)/python scripts/bench_followup.py
 	$(BIN)/python scripts/bench_turns.py
+	$(BIN)/python scripts/bench_console.py
 
 clean:
 	rm -rf models var/results .rasa

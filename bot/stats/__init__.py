@@ -11,7 +11,7 @@ columns kept in clear, so no personal data is decrypted. The definitions are in 
     table.rows, table.csv(), chart_svg(table, language="hi")
 """
 
-from bot.stats.charts import chart_svg
+from bot.stats.charts import chart_svg, clear_chart_cache
 from bot.stats.figures import (
     FIGURES,
     acknowledgement,
@@ -29,6 +29,7 @@ __all__ = [
     "StatTable",
     "acknowledgement",
     "chart_svg",
+    "clear_chart_cache",
     "compensation",
     "contact_retention",
     "reports_by_kind",

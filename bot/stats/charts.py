@@ -36,6 +36,7 @@ warnings.filterwarnings("ignore", message=r"Glyph 1(08|12) \([lp]\) missing from
 
 COLOURS = ("#1b6ca8", "#e07b39", "#3a9d5d", "#c23b3b", "#7a5195", "#8c8c8c")
 UNKNOWN = {"en": "unknown", "hi": "अज्ञात"}
+CACHED_CHARTS = 128  # ~100 kB each at most
 WIDTH_IN, TITLE_IN, AXIS_IN, ROW_IN = 5.2, 0.45, 0.62, 0.2  # 5.2 in at 72 dpi: 374 px, a phone's width
 RC = {
     "svg.fonttype": "none",
@@ -67,7 +68,7 @@ def _hindi_names() -> dict[str, str]:
 def row_label(table: StatTable, row: tuple[Any, ...], language: str) -> str:
     """The category label of a row: its district (in Devanagari for Hindi) and/or month."""
     parts = []
-    for column, value in zip(table.key_columns, row):
+    for column, value in zip(table.key_columns, row, strict=False):
         if column == "district":
             name = UNKNOWN.get(language, "unknown") if value is None else value
             parts.append(_hindi_names().get(name, name) if language == "hi" else name)
@@ -78,8 +79,28 @@ def row_label(table: StatTable, row: tuple[Any, ...], language: str) -> str:
 
 def chart_svg(table: StatTable, language: str = "en", labels: Mapping[str, str] | None = None) -> str:
     """The table's chart as SVG text. `labels` translates the title, series and units (the console passes its own
-    translated strings); district names are drawn in Devanagari when `language` is "hi"."""
-    words = dict(labels or {})
+    translated strings); district names are drawn in Devanagari when `language` is "hi".
+
+    Drawing 80 districts costs matplotlib ~100 ms of CPU, and the same table always gives the same SVG, so the last
+    `CACHED_CHARTS` charts are kept by their content (rows, language, labels): a page viewed again, or by a colleague
+    with the same scope, is only its query, until a new report or answer changes a number."""
+    return _cached_svg(table.name, table.title, table.by, table.columns, tuple(table.rows), table.panels, language,
+                       tuple(sorted((labels or {}).items())))
+
+
+def clear_chart_cache() -> None:
+    """Forget the drawn charts (the benchmark times drawing, not the cache)."""
+    _cached_svg.cache_clear()
+
+
+@lru_cache(maxsize=CACHED_CHARTS)
+def _cached_svg(name: str, title: str, by: str, columns: tuple[str, ...], rows: tuple[tuple[Any, ...], ...],
+                panels: tuple[Panel, ...], language: str, labels: tuple[tuple[str, str], ...]) -> str:
+    table = StatTable(name, title, by, columns, list(rows), panels)
+    return _draw(table, language, dict(labels))
+
+
+def _draw(table: StatTable, language: str, words: dict[str, str]) -> str:
     categories = [row_label(table, row, language) for row in table.rows] or ["—"]
     panel_heights = [ROW_IN * len(categories) * (len(p.series) if p.mode == "group" else 1) for p in table.panels]
     height = TITLE_IN + sum(h + AXIS_IN for h in panel_heights)
@@ -87,7 +108,7 @@ def chart_svg(table: StatTable, language: str = "en", labels: Mapping[str, str] 
     with matplotlib.rc_context(RC):
         figure = Figure(figsize=(WIDTH_IN, height), dpi=72)
         top = height - TITLE_IN
-        for panel, panel_height in zip(table.panels, panel_heights):
+        for panel, panel_height in zip(table.panels, panel_heights, strict=True):
             ax = figure.add_axes((left, (top - panel_height) / height, 0.95 - left, panel_height / height))
             _draw_panel(ax, table, panel, categories, words)
             top -= panel_height + AXIS_IN
@@ -106,7 +127,7 @@ def _draw_panel(ax: Any, table: StatTable, panel: Panel, categories: list[str], 
     series = [[_value(v, panel.share) for v in table.column(name)] or [math.nan] for name in panel.series]
     starts = [0.0] * count
     handles = []
-    for index, (name, values) in enumerate(zip(panel.series, series)):
+    for index, (name, values) in enumerate(zip(panel.series, series, strict=True)):
         if panel.mode == "group":
             thick = 0.8 / len(series)
             offsets = [row - 0.4 + thick * index for row in range(count)]
@@ -119,7 +140,7 @@ def _draw_panel(ax: Any, table: StatTable, panel: Panel, categories: list[str], 
         ax.add_collection(PolyCollection(boxes, facecolors=colour, edgecolors="none"))
         handles.append(Patch(facecolor=colour, label=words.get(name, name)))
         if panel.mode == "stack":
-            starts = [s + (0.0 if math.isnan(v) else v) for s, v in zip(starts, values)]
+            starts = [s + (0.0 if math.isnan(v) else v) for s, v in zip(starts, values, strict=True)]
     peak = max([v for values in series for v in values if not math.isnan(v)] + starts + [1.0])
     ax.set_xlim(0, 100 if panel.share else peak * 1.05)
     ax.set_ylim(count - 0.5, -0.5)

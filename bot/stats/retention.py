@@ -52,8 +52,13 @@ def plus_label(day: date, label: str) -> date:
 @lru_cache(maxsize=16)
 def anchor_label(schedule: tuple[str, ...], horizon: int) -> str | None:
     """The last check-in of `schedule` within `horizon` months of the return; None when none is."""
-    within = [label for label in schedule if int(label[:-1]) * DAYS_PER_UNIT[label[-1]] <= horizon * 30.4375]
-    return max(within, key=lambda label: int(label[:-1]) * DAYS_PER_UNIT[label[-1]], default=None)
+    within = [label for label in schedule if _rough_days(label) <= horizon * DAYS_PER_UNIT["m"]]
+    return max(within, key=_rough_days) if within else None
+
+
+def _rough_days(label: str) -> float:
+    """A schedule offset in average days: only to order offsets of different units ("4w" before "1m")."""
+    return int(label[:-1]) * DAYS_PER_UNIT[label[-1]]
 
 
 @lru_cache(maxsize=8192)
