@@ -19,8 +19,16 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.crypto import decrypt, encrypt, pseudonym
 from bot.followup.schedule import due_times
-from bot.stats import FIGURES, Scope, acknowledgement, chart_svg, compensation, contact_retention, \
-    reports_by_kind, school
+from bot.stats import (
+    FIGURES,
+    Scope,
+    acknowledgement,
+    chart_svg,
+    compensation,
+    contact_retention,
+    reports_by_kind,
+    school,
+)
 from bot.stats.retention import anchor_label, plus_label, plus_months
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, CompensationClaim, FollowupCase, Ngo, Report
@@ -87,7 +95,8 @@ def _build() -> None:
         _case(s, 5, "Gaya", date(2026, 7, 25), ["1w", "1m", "3m"])
         _case(s, 6, "Gaya", date(2024, 1, 10), all_labels, "attending", status="pending",
               claims=(("clts", "paid", date(2024, 2, 1)),))
-        _case(s, 7, "Jaipur", date(2025, 5, 10), ["9m"], "attending", claims=(("back_wages", "paid", date(2025, 6, 9)),))
+        _case(s, 7, "Jaipur", date(2025, 5, 10), ["9m"], "attending",
+              claims=(("back_wages", "paid", date(2025, 6, 9)),))
         _case(s, 8, "Gaya", date(2025, 11, 3), ["6m"], answered_late="12m")
 
 
@@ -215,6 +224,12 @@ def test_charts_are_deterministic_text_svg(data: str, tmp_path: Path, monkeypatc
     english = chart_svg(_table(school, by="district"), labels={"Children in school": "स्कूल में बच्चे"})
     assert ">Gaya</text>" in english and ">स्कूल में बच्चे</text>" in english
     assert list(workdir.iterdir()) == []  # nothing written to disk
+
+
+def test_an_unknown_grouping_is_refused(data: str) -> None:
+    for function in FIGURES.values():
+        with pytest.raises(ValueError):
+            _table(function, by="week")
 
 
 def test_an_empty_scope_still_draws(data: str) -> None:

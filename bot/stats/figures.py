@@ -122,6 +122,8 @@ def compensation(session: Session, scope: Scope, now: datetime, by: str = "distr
 
 def _keys(by: str, district: Any, month: ColumnElement[Any]) -> list[Any]:
     """The grouping columns for `by`, in the order of `KEY_COLUMNS[by]`."""
+    if by not in KEY_COLUMNS:
+        raise ValueError(f"by must be one of {sorted(KEY_COLUMNS)}, not {by!r}")
     return {"district": [district], "month": [month.label("month")]}.get(by, [district, month.label("month")])
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from bot.clock import as_utc
 from bot.followup.schedule import today_in_india
 from bot.settings import get_settings
-from bot.stats.table import grouped, key_of, share
+from bot.stats.table import KEY_COLUMNS, grouped, key_of, share
 
 HORIZONS = (4, 6, 12, 24)
 GRACE_DAYS = 7
@@ -86,6 +86,8 @@ def contact_flags(returned_on: date, last_answered_due: date | None, today: date
 def retention_rows(cases: Sequence[Any], now: datetime, by: str) -> list[tuple[Any, ...]]:
     """Rows from (district, "YYYY-MM-DD" of the return, "YYYY-MM-DD" due day of the last answered check-in or
     None), one per case."""
+    if by not in KEY_COLUMNS:
+        raise ValueError(f"by must be one of {sorted(KEY_COLUMNS)}, not {by!r}")
     today, schedule = today_in_india(as_utc(now)), get_settings().followup_schedule
     items = ((key_of(by, district, returned[:7]),
               contact_flags(date.fromisoformat(returned), date.fromisoformat(last) if last else None, today,

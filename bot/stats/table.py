@@ -9,7 +9,6 @@ from typing import Any, Literal, TypeVar
 
 from bot.csv_export import csv_text
 
-By = Literal["district_month", "district", "month"]
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "district_month": ("district", "month"),
     "district": ("district",),
