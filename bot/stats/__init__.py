@@ -7,7 +7,7 @@ Every function takes the caller's session and a `Scope` (which reports and cases
 columns kept in clear, so no personal data is decrypted. The definitions are in the README ("Console statistics").
 
     from bot.stats import Scope, reports_by_kind, chart_svg
-    table = reports_by_kind(session, Scope.of_state("Bihar"), by="district")
+    table = reports_by_kind(session, Scope.of_state("Bihar"), clock.now(), by="district")
     table.rows, table.csv(), chart_svg(table, language="hi")
 """
 

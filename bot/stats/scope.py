@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import and_, false, or_, true
+from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.sql.expression import ColumnElement
 
 from bot.followup.commands import cases_scope_filter
 from bot.followup.schedule import IST
 from bot.gazetteer import load_gazetteer
 from bot.reports.access import reports_scope_filter
-from bot.store.models import FollowupCase, Ngo, Report
+from bot.reports.directory import UNKNOWN_DISTRICT
+from bot.store.models import FollowupCase, Ngo, Report, RouteStep
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,15 @@ class Scope:
 
     @classmethod
     def of_state(cls, state: str) -> Scope:
-        """A state coordinator's view: the state's districts, and reports of an unknown district routed as the
-        state's (their `state` column)."""
+        """A state coordinator's view: the state's districts, and the reports of an unknown district when they are
+        routed to this state's desk (the directory's default state), as `bot.reports.access` counts them."""
         names = [d.name for d in load_gazetteer().districts(state)]
-        reports = or_(Report.district.in_(names), and_(Report.district.is_(None), Report.state == state))
+        unknown_goes_here = (
+            select(RouteStep.id).join(Ngo, Ngo.id == RouteStep.ngo_id)
+            .where(RouteStep.district == UNKNOWN_DISTRICT, Ngo.state_contact_for == state).exists()
+        )
+        reports = or_(Report.district.in_(names),
+                      and_(Report.district.is_(None), or_(Report.state == state, unknown_goes_here)))
         return cls(reports, FollowupCase.district.in_(names))
 
     @classmethod
