@@ -36,6 +36,7 @@ warnings.filterwarnings("ignore", message=r"Glyph 1(08|12) \([lp]\) missing from
 
 COLOURS = ("#1b6ca8", "#e07b39", "#3a9d5d", "#c23b3b", "#7a5195", "#8c8c8c")
 UNKNOWN = {"en": "unknown", "hi": "अज्ञात"}
+LEGEND_COLUMNS, LEGEND_LINE_IN = 3, 0.17
 CACHED_CHARTS = 128  # ~100 kB each at most
 WIDTH_IN, TITLE_IN, AXIS_IN, ROW_IN = 5.2, 0.45, 0.62, 0.2  # 5.2 in at 72 dpi: 374 px, a phone's width
 RC = {
@@ -103,13 +104,15 @@ def _cached_svg(name: str, title: str, by: str, columns: tuple[str, ...], rows: 
 def _draw(table: StatTable, language: str, words: dict[str, str]) -> str:
     categories = [row_label(table, row, language) for row in table.rows] or ["—"]
     panel_heights = [ROW_IN * len(categories) * (len(p.series) if p.mode == "group" else 1) for p in table.panels]
-    height = TITLE_IN + sum(h + AXIS_IN for h in panel_heights)
+    legends = [_legend_height(p) for p in table.panels]
+    height = TITLE_IN + sum(h + AXIS_IN + legend for h, legend in zip(panel_heights, legends, strict=True))
     left = min(0.45, (0.25 + 0.075 * max(len(c) for c in categories)) / WIDTH_IN)
     with matplotlib.rc_context(RC):
         figure = Figure(figsize=(WIDTH_IN, height), dpi=72)
         top = height - TITLE_IN
-        for panel, panel_height in zip(table.panels, panel_heights, strict=True):
-            ax = figure.add_axes((left, (top - panel_height) / height, 0.95 - left, panel_height / height))
+        for panel, panel_height, legend in zip(table.panels, panel_heights, legends, strict=True):
+            top -= legend
+            ax = figure.add_axes((left, (top - panel_height) / height, 0.92 - left, panel_height / height))
             _draw_panel(ax, table, panel, categories, words)
             top -= panel_height + AXIS_IN
         figure.text(0.02, 1 - 0.3 / height, words.get(table.title, table.title), fontsize=11)
@@ -150,7 +153,17 @@ def _draw_panel(ax: Any, table: StatTable, panel: Panel, categories: list[str], 
         ax.text(-0.015, row, category, transform=place, ha="right", va="center")
     ax.set_xlabel(words.get(panel.unit, panel.unit) + (" (%)" if panel.share else ""))
     if len(panel.series) > 1:
-        ax.legend(handles=handles, fontsize=7, loc="lower right", frameon=False)
+        # Above the bars, from the figure's left edge, in the strip `_legend_height` keeps free: inside the plot it
+        # would hide bars of long charts.
+        box = ax.get_position()
+        ax.legend(handles=handles, fontsize=7, loc="lower left", bbox_to_anchor=((0.02 - box.x0) / box.width, 1.0),
+                  frameon=False,
+                  ncol=LEGEND_COLUMNS, borderaxespad=0.2, handlelength=1.0, columnspacing=1.0)
+
+
+def _legend_height(panel: Panel) -> float:
+    """Inches above a panel for its legend: none for a single series, else a line per `LEGEND_COLUMNS` series."""
+    return 0.0 if len(panel.series) < 2 else 0.05 + LEGEND_LINE_IN * math.ceil(len(panel.series) / LEGEND_COLUMNS)
 
 
 def _box(x: float, y: float, width: float, height: float) -> list[tuple[float, float]]:
