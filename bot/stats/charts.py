@@ -38,7 +38,7 @@ COLOURS = ("#1b6ca8", "#e07b39", "#3a9d5d", "#c23b3b", "#7a5195", "#8c8c8c")
 UNKNOWN = {"en": "unknown", "hi": "अज्ञात"}
 LEGEND_COLUMNS, LEGEND_LINE_IN = 3, 0.17
 CACHED_CHARTS = 128  # ~100 kB each at most
-WIDTH_IN, TITLE_IN, AXIS_IN, ROW_IN = 5.2, 0.45, 0.62, 0.2  # 5.2 in at 72 dpi: 374 px, a phone's width
+WIDTH_IN, TITLE_IN, AXIS_IN, ROW_IN = 5.2, 0.45, 0.62, 0.2  # 374 pt, a phone's width; the viewBox scales
 RC = {
     "svg.fonttype": "none",
     "svg.hashsalt": "helpline-stats",
