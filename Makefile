@@ -30,7 +30,8 @@ help:
 	@echo "make test    ruff, mypy, import contracts, rasa data validate, pytest, rasa test"
 	@echo "make domain  write domain.yml's responses from the reply catalogue (bot/data/replies)"
 	@echo "make eval    intent F1 per language and intent, K-fold (EVAL_ARGS=\"--quick\" or \"--folds 5\"), district accuracy"
-	@echo "make bench   per-message timings (medians), model memory, report delivery latency, messages/s, message 500 vs 5"
+	@echo "make bench   per-message timings (medians), model memory, report delivery latency, messages/s, message 500 vs 5,"
+	@echo "             console pages (p95)"
 	@echo "make bench-load   stock rasa init bot vs the helpline (embedded, production) under 10 and 50 phones"
 
 $(BIN)/python:
@@ -122,6 +123,7 @@ bench: $(MODEL)
 	$(BIN)/python scripts/bench_followup.py
 	$(BIN)/python scripts/bench_turns.py
 	$(BIN)/python scripts/bench_history.py
+	$(BIN)/python scripts/bench_console.py
 
 # Builds a stock `rasa init` bot in a temporary folder (a few minutes: it trains), then about 8 minutes of load.
 bench-load: $(MODEL) system-packages
