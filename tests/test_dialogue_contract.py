@@ -55,7 +55,7 @@ def test_choice_is_the_categorical_slot_of_the_domain() -> None:
     slot = DOMAIN["slots"]["menu_choice"]
     assert slot["type"] == "categorical"
     assert [str(value) for value in slot["values"]] and set(map(str, slot["values"])) == VALUES
-    assert len(slot["values"]) == len(Choice) == 39
+    assert len(slot["values"]) == len(Choice) == 44
 
 
 def test_choice_is_every_value_the_rules_check_and_the_actions_read() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -50,13 +51,12 @@ def resolve(name: str, slots: dict[str, str | None]) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(RESPONSES))
 def test_every_response_has_exactly_one_text_per_language_and_report_kind(name: str) -> None:
-    for language in REPLY_LANGUAGES:
-        for kind in REPORT_KINDS:
-            texts = resolve(name, {"language": language, "report_kind": kind})
-            assert len(texts) == 1, f"{name} [{language}, {kind}]: {len(texts)} candidates"
-            devanagari = bool(re.search(r"[\u0900-\u097F]", texts[0]))
-            if name != "utter_ask_language":
-                assert devanagari == (language in {"hi", "bho"}), f"{name} [{language}, {kind}] in the wrong script"
+    for language, kind, discreet in itertools.product(REPLY_LANGUAGES, REPORT_KINDS, (False, True)):
+        texts = resolve(name, {"language": language, "report_kind": kind, "discreet": discreet})
+        assert len(texts) == 1, f"{name} [{language}, {kind}, discreet={discreet}]: {len(texts)} candidates"
+        devanagari = bool(re.search(r"[\u0900-\u097F]", texts[0]))
+        if name != "utter_ask_language":
+            assert devanagari == (language in {"hi", "bho"}), f"{name} [{language}, {kind}] in the wrong script"
 
 
 @pytest.mark.parametrize("name, language, text", _variants())
