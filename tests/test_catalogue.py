@@ -57,8 +57,9 @@ def test_generation_round_trips_and_covers_every_response() -> None:
     assert domain["slots"]["language"]["values"] == list(REPLY_LANGUAGES)
     for name, variants in responses.items():
         assert entries_from_response(name, variants) == {lang: catalogue(lang)[name] for lang in REPLY_LANGUAGES}
-        assert discreet_entries(name, variants) == {lang: catalogue(lang)[f"discreet.{name}"] for lang in REPLY_LANGUAGES
-                                                    if f"discreet.{name}" in catalogue(lang)}
+        discreet_id = f"discreet.{name}"
+        assert discreet_entries(name, variants) == {lang: catalogue(lang)[discreet_id] for lang in REPLY_LANGUAGES
+                                                    if discreet_id in catalogue(lang)}
 
 
 def _named_responses() -> set[str]:

@@ -64,6 +64,7 @@ def submit_report(kind: str, fields: dict[str, Any], channel: str, sender: str, 
     settings = get_settings()
     with session_scope() as session:
         channel, sender = contacts.reach(session, channel, sender)
+        discreet = contacts.is_discreet(session, channel, sender)
     consent = fields.get("contact") if fields.get("contact") in CONSENTS else "anonymous"
     district, state = _district(fields.get("district"))
     destination, _ = _district(fields.get("destination"))
@@ -90,6 +91,7 @@ def submit_report(kind: str, fields: dict[str, Any], channel: str, sender: str, 
                     language=language,
                     channel=channel,
                     contact_consent=consent,
+                    reporter_discreet=discreet,
                     reporter_key=None if consent == "anonymous" else pseudonym(channel, sender),
                     reporter_address_encrypted=None if consent == "anonymous" else encrypt(sender),
                     details_encrypted=encrypt(json.dumps(details, ensure_ascii=False)),
