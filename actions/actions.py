@@ -398,8 +398,8 @@ class ActionDiscreetOn(Action):
 
 
 class ActionStaySilent(Action):
-    """The code word was sent (action_read_message stopped everything): nothing is sent back. During a report the
-    form ends; what was said stays a draft, sent anonymously by the draft-expiry job."""
+    """The code word was sent (action_read_message stopped everything): nothing is sent back, and no form goes on.
+    During a report what was said stays a draft, sent anonymously by the draft-expiry job."""
 
     def name(self) -> str:
         return "action_stay_silent"
@@ -407,7 +407,7 @@ class ActionStaySilent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        return [ActiveLoop(None)] + cleared_report_slots() if report_form_active(tracker) else []
+        return [ActiveLoop(None)] + (cleared_report_slots() if report_form_active(tracker) else [])
 
 
 class ActionClearChat(Action):

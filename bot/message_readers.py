@@ -121,14 +121,25 @@ def discreet_code_word(turn: Turn) -> Slots | None:
     once, and nothing is sent back (the rules answer it with silence; an emergency is still answered by its own
     rule, since the code word can never be an emergency word)."""
     m = turn.message
-    if m.intent == EXTERNAL_INTENT or discreet.code_word(m.text) is None:
+    word = discreet.code_word(m.text)
+    if m.intent == EXTERNAL_INTENT or word is None or word.isdecimal() or not stop_if_code_word(m):
         return None
-    with session_scope() as session:
-        if not discreet.is_code_word(session, m.input_channel, m.sender, m.text):
-            return None
-        discreet.stop(session, m.input_channel, m.sender, SystemClock().now())
     logger.info("discreet mode: the code word was sent, everything stopped")
     return turn.slots(choice=Choice.DISCREET_STOP)
+
+
+def stop_if_code_word(m: Message) -> bool:
+    """When the message is the person's code word, everything stops (one transaction); whether it was."""
+    with session_scope() as session:
+        if not discreet.is_code_word(session, m.input_channel, m.sender, m.text):
+            return False
+        discreet.stop(session, m.input_channel, m.sender, SystemClock().now())
+        return True
+
+
+def switch_on_discreet(m: Message) -> None:
+    with session_scope() as session:
+        discreet.switch_on(session, m.input_channel, m.sender, m.text, SystemClock().now())
 
 
 def discreet_word_choice(turn: Turn) -> Slots | None:
@@ -144,8 +155,7 @@ def discreet_word_choice(turn: Turn) -> Slots | None:
     if problem is not None:
         logger.info("discreet mode: a code word was refused (%s)", problem)
         return turn.slots(choice=question.unclear)
-    with session_scope() as session:
-        discreet.switch_on(session, m.input_channel, m.sender, m.text, SystemClock().now())
+    switch_on_discreet(m)
     logger.info("discreet mode switched on")
     return turn.slots(choice=question.answered)
 
@@ -300,11 +310,11 @@ def read_message(message: Message) -> Slots:
     for reader in READERS:
         slots = reader(turn)
         if slots is not None:
-            return [*slots, ("discreet", _discreet_now(message))]
+            return [*slots, ("discreet", discreet_now(message))]
     raise AssertionError("menu_reply always answers")  # pragma: no cover
 
 
-def _discreet_now(message: Message) -> bool:
+def discreet_now(message: Message) -> bool:
     """Whether this conversation is answered in discreet mode, read after the reader ran (which may just have
     switched it on): the slot `discreet` that the responses' discreet variants are conditioned on."""
     with session_scope() as session:

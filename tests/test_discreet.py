@@ -33,8 +33,8 @@ def test_discreet_mode_is_asked_for_in_every_language(text: str) -> None:
     assert discreet.asks_for_discreet_mode(text)
 
 
-@pytest.mark.parametrize("text", ["mode", "phone", "mera beta gupt roop se kaam par gaya", "secret agent le gaya bachche",
-                                  "गुप्त रूप से दलाल आया था"])
+@pytest.mark.parametrize("text", ["mode", "phone", "mera beta gupt roop se kaam par gaya",
+                                  "secret agent le gaya bachche", "गुप्त रूप से दलाल आया था"])
 def test_other_messages_do_not_ask_for_it(text: str) -> None:
     assert not discreet.asks_for_discreet_mode(text)
 

@@ -32,13 +32,14 @@ from tests.test_conversation import EMERGENCIES
 
 # Words that give away what the conversation is about, in every language we write or read (Maithili is answered in
 # Hindi), and codes: a reader of the phone must find none of them in a discreet conversation.
-REVEALING_LATIN = ("agent", "traffick", "police", "pulis", "ngo", "report", "riport", "helpline", "complaint",
-                   "shikayat", "fir", "case", "dalal", "taskar", "thana", "thane", "sanstha", "rescue", "labour")
+REVEALING_LATIN = ("agents?", r"traffick\w*", "police", "pulis", "ngos?", r"report\w*", "riport", "helplines?",
+                   "complaints?", "shikayat", "fir", "cases?", "dalal", r"taskar\w*", "thana", "thane", "sanstha",
+                   r"rescue\w*", "labour")
 REVEALING_DEVANAGARI = ("एजेंट", "दलाल", "तस्कर", "पुलिस", "एनजीओ", "संस्था", "रिपोर्ट", "शिकायत", "हेल्पलाइन",
                         "थाना", "थाने", "केस", "मजदूरी", "बचाव", "बाल श्रम")
 REVEALING = re.compile(
-    r"(?<![a-z])(?:" + "|".join(REVEALING_LATIN) + r")|" + "|".join(REVEALING_DEVANAGARI) + r"|(?<!\d)\d{6,}(?!\d)",
-    re.IGNORECASE)
+    r"(?<![a-z])(?:" + "|".join(REVEALING_LATIN) + r")(?![a-z])|" + "|".join(REVEALING_DEVANAGARI)
+    + r"|(?<!\d)\d{6,}(?!\d)", re.IGNORECASE)
 
 CODE_WORDS = {"en": "guava", "hi": "अमरूद", "hi-Latn": "kathal", "bho": "लीची"}
 REFUSED = {"en": "menu", "hi": "हाँ", "hi-Latn": "status", "bho": "बचाईं"}  # a menu word, yes, a command, a cry for help
