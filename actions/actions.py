@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import discreet
 from bot.answers import CASE_TOPICS, answer_texts, topic_for
 from bot.cases import find_case
 from bot.dialogue.choices import Choice, slot_value
@@ -333,6 +334,8 @@ class ActionSubmitReport(Action):
             reply = finish_report(session, sender_channel(tracker), tracker.sender_id, stopped,
                                   tracker.get_slot("language"))
         send(dispatcher, reply)
+        if not stopped and not tracker.get_slot("discreet"):
+            dispatcher.utter_message(response="utter_discreet_offer")  # "shared phone? reply 7"
         return cleared_report_slots()
 
 
@@ -382,4 +385,47 @@ class ActionReportStatus(Action):
         with session_scope() as session:
             reply = status_reply(session, text)
         send(dispatcher, reply)
+        return []
+
+
+class ActionDiscreetOn(Action):
+    """Discreet mode is on (action_read_message stored the code word): the confirmation, then how to clear the chat
+    on the person's channel (on Telegram: write "clear"; on WhatsApp and SMS: how to do it by hand)."""
+
+    def name(self) -> str:
+        return "action_discreet_on"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(response="utter_discreet_on")
+        dispatcher.utter_message(response=discreet.clear_tip(discreet.channel_of(input_channel(tracker),
+                                                                                 tracker.sender_id)))
+        return []
+
+
+class ActionStaySilent(Action):
+    """The code word was sent (action_read_message stopped everything): nothing is sent back, and no form goes on.
+    During a report what was said stays a draft, sent anonymously by the draft-expiry job."""
+
+    def name(self) -> str:
+        return "action_stay_silent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        return [ActiveLoop(None)] + (cleared_report_slots() if report_form_active(tracker) else [])
+
+
+class ActionClearChat(Action):
+    """"Clear the chat": on Telegram the helpline's own messages of this chat are deleted; elsewhere the person is
+    told that a bot cannot, and how to do it."""
+
+    def name(self) -> str:
+        return "action_clear_chat"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(response=await discreet.clear_chat(input_channel(tracker), tracker.sender_id))
         return []

@@ -89,17 +89,21 @@ def _reports_list(args: argparse.Namespace) -> int:
 
 
 def _reports_show(args: argparse.Namespace) -> int:
-    from bot.reports.coordinator import show_report
+    from bot.reports.coordinator import DISCREET_NOTICE, reporter_discreet, show_report
     from bot.store.db import session_scope
 
     with session_scope() as session:
         report = show_report(session, args.code)
+        if report is not None:
+            report["discreet"] = reporter_discreet(session, args.code)
     if report is None:
         print(f"no report {args.code}")
         return 1
     for key in ("code", "kind", "urgent", "status", "created_at", "district", "destination", "children", "language",
-                "channel", "consent", "reporter", "close_note"):
+                "channel", "consent", "discreet", "reporter", "close_note"):
         print(f"{key}: {report[key]}")
+    if report["discreet"]:
+        print(DISCREET_NOTICE)
     for key, value in report["details"].items():
         print(f"  {key}: {value}")
     for delivery in report["deliveries"]:
@@ -275,8 +279,8 @@ def _cases_show(args: argparse.Namespace) -> int:
     if case is None:
         print(f"no case {args.reference}")
         return 1
-    for key in ("reference", "status", "ngo", "district", "state", "place", "channel", "contact", "language",
-                "guardian", "child", "child_age", "returned_on", "enrolled_at", "school_stage", "school",
+    for key in ("reference", "status", "ngo", "district", "state", "place", "channel", "contact", "discreet",
+                "language", "guardian", "child", "child_age", "returned_on", "enrolled_at", "school_stage", "school",
                 "school_updated_on", "living_at_home", "money_reported_on", "opted_out_at"):
         value = case[key]
         print(f"{key}: {_ist(value)}" if isinstance(value, datetime) else f"{key}: {value}")

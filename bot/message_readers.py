@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from bot import discreet
+from bot.clock import SystemClock
 from bot.dialogue.choices import Choice
-from bot.dialogue.questions import CHECKIN_PROMPTS, QUESTIONS, REPORT_WHAT_PROMPT, checkin_prompt
+from bot.dialogue.questions import CHECKIN_PROMPTS, CODE_WORD_PROMPTS, QUESTIONS, REPORT_WHAT_PROMPT, checkin_prompt
 from bot.followup.conversation import EXTERNAL_INTENT, answer_checkin, awaiting_answer, language_for
 from bot.followup.family import has_opted_out_case, looks_like_case_status, looks_like_restart, read_enrolment_reply
 from bot.language_state import next_language
@@ -112,6 +114,66 @@ def started_checkin(turn: Turn) -> Slots | None:
     with session_scope() as session:
         language = language_for(session, m.input_channel, m.sender)
     return [("language", language or m.language), ("menu_choice", None)]
+
+
+def discreet_code_word(turn: Turn) -> Slots | None:
+    """The person's discreet-mode code word, at any point (a check-in, a report, the menu): everything stops at
+    once, and nothing is sent back (the rules answer it with silence; an emergency is still answered by its own
+    rule, since the code word can never be an emergency word)."""
+    m = turn.message
+    word = discreet.code_word(m.text)
+    if m.intent == EXTERNAL_INTENT or word is None or word.isdecimal() or not stop_if_code_word(m):
+        return None
+    logger.info("discreet mode: the code word was sent, everything stopped")
+    return turn.slots(choice=Choice.DISCREET_STOP)
+
+
+def stop_if_code_word(m: Message) -> bool:
+    """When the message is the person's code word, everything stops (one transaction); whether it was."""
+    with session_scope() as session:
+        if not discreet.is_code_word(session, m.input_channel, m.sender, m.text):
+            return False
+        discreet.stop(session, m.input_channel, m.sender, SystemClock().now())
+        return True
+
+
+def switch_on_discreet(m: Message) -> None:
+    with session_scope() as session:
+        discreet.switch_on(session, m.input_channel, m.sender, m.text, SystemClock().now())
+
+
+def discreet_word_choice(turn: Turn) -> Slots | None:
+    """A reply to "choose a code word": discreet mode goes on with it, or it is refused (a number, a menu or command
+    word, an emergency word). "0" (the menu) and an emergency keep their own meaning."""
+    m = turn.message
+    if m.prompt not in CODE_WORD_PROMPTS or m.intent == "report_emergency" or m.report_form:
+        return None
+    if turn.reading.menu_choice == Choice.MENU:
+        return None
+    question = QUESTIONS[m.prompt]
+    problem = discreet.code_word_problem(m.text)
+    if problem is not None:
+        logger.info("discreet mode: a code word was refused (%s)", problem)
+        return turn.slots(choice=question.unclear)
+    switch_on_discreet(m)
+    logger.info("discreet mode switched on")
+    return turn.slots(choice=question.answered)
+
+
+def discreet_request(turn: Turn) -> Slots | None:
+    """"discreet mode" / "gupt mode" / "गुप्त मोड" (menu 7 is read as a menu number by `menu_reply`)."""
+    m = turn.message
+    if m.intent == "report_emergency" or not discreet.asks_for_discreet_mode(m.text):
+        return None
+    return turn.slots(choice=Choice.DISCREET)
+
+
+def clear_chat_request(turn: Turn) -> Slots | None:
+    """"clear", "chat saaf karo", "मैसेज मिटाओ": the helpline's messages of this chat are deleted where it can."""
+    m = turn.message
+    if m.intent == "report_emergency" or not discreet.asks_to_clear_chat(m.text):
+        return None
+    return turn.slots(choice=Choice.DISCREET_CLEAR)
 
 
 def checkin_answer(turn: Turn) -> Slots | None:
@@ -228,6 +290,8 @@ def menu_reply(turn: Turn) -> Slots:
 # The order matters: the first reader that answers wins.
 READERS: tuple[Reader, ...] = (
     started_checkin,
+    discreet_code_word,
+    discreet_word_choice,
     checkin_answer,
     checkin_language_change,
     report_form_answer,
@@ -237,6 +301,8 @@ READERS: tuple[Reader, ...] = (
     report_status_request,
     checkin_restart,
     case_status_request,
+    discreet_request,
+    clear_chat_request,
     menu_reply,
 )
 
@@ -247,5 +313,12 @@ def read_message(message: Message) -> Slots:
     for reader in READERS:
         slots = reader(turn)
         if slots is not None:
-            return slots
+            return [*slots, ("discreet", discreet_now(message))]
     raise AssertionError("menu_reply always answers")  # pragma: no cover
+
+
+def discreet_now(message: Message) -> bool:
+    """Whether this conversation is answered in discreet mode, read after the reader ran (which may just have
+    switched it on): the slot `discreet` that the responses' discreet variants are conditioned on."""
+    with session_scope() as session:
+        return discreet.conversation_is_discreet(session, message.input_channel, message.sender)

@@ -43,6 +43,8 @@ HEADER = (
     "# Edit bot/data/replies/<language>.yml and run `make domain` (tests/test_catalogue.py fails when this is stale).\n"
     "# " + "-" * 116 + "\n"
 )
+DISCREET_PREFIX = "discreet."  # `discreet.utter_x`: utter_x's text in discreet mode (bot/discreet.py)
+DISCREET_SLOT = "discreet"
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n", "~"}
 _LANGUAGE_VALUES = re.compile(r"(^  language:\n(?:    .*\n)*?    values: )\[[^\]\n]*\]", re.M)
@@ -88,11 +90,36 @@ def variations(language: str, entry: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _discreet_variations(language: str, plain: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """A response that has a discreet variant (id `discreet.<name>`): Rasa returns every conditional variation whose
+    conditions hold, so the ordinary ones get `discreet=false` (the English default stays unconditional: it is only
+    used when no conditional matches) and the discreet one is `[language, discreet=true]`."""
+    out = []
+    for variation in plain:
+        if "condition" in variation:
+            variation = {**variation, "condition": [*variation["condition"],
+                                                    {"type": "slot", "name": DISCREET_SLOT, "value": False}]}
+        out.append(variation)
+    condition = [{"type": "slot", "name": "language", "value": language},
+                 {"type": "slot", "name": DISCREET_SLOT, "value": True}]
+    return [*out, {"condition": condition, "text": text}]
+
+
 def responses(catalogues: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Response name -> variations, every reply language in REPLY_LANGUAGES order."""
+    """Response name -> variations, every reply language in REPLY_LANGUAGES order (and, for a response with a
+    discreet variant, that language's discreet variation after its ordinary ones)."""
     names = sorted({key for entries in catalogues.values() for key in entries if key.startswith("utter_")})
-    return {name: [v for language in REPLY_LANGUAGES if name in catalogues[language]
-                   for v in variations(language, catalogues[language][name])] for name in names}
+    out = {}
+    for name in names:
+        variants: list[dict[str, Any]] = []
+        for language in REPLY_LANGUAGES:
+            if name not in catalogues[language]:
+                continue
+            plain = variations(language, catalogues[language][name])
+            discreet = catalogues[language].get(DISCREET_PREFIX + name)
+            variants += plain if discreet is None else _discreet_variations(language, plain, discreet)
+        out[name] = variants
+    return out
 
 
 def _scalar(value: Any) -> str:
@@ -153,6 +180,9 @@ def entries_from_response(name: str, variants: list[dict[str, Any]]) -> dict[str
     grouped: dict[str, dict[str, list[Any]]] = {}
     for variation in variants:
         conditions = variation.get("condition") or []
+        if any(c.get("name") == DISCREET_SLOT and c.get("value") is True for c in conditions):
+            continue  # a discreet variant: its catalogue id is `discreet.<name>` (see discreet_entries)
+        conditions = [c for c in conditions if c.get("name") != DISCREET_SLOT]
         language = DEFAULT_LANGUAGE
         extra = []
         for c in conditions:
@@ -170,6 +200,16 @@ def entries_from_response(name: str, variants: list[dict[str, Any]]) -> dict[str
         flat = {key: values[0] if len(values) == 1 else values for key, values in by_key.items()}
         entries[language] = flat["default"] if list(flat) == ["default"] else flat
     return entries
+
+
+def discreet_entries(name: str, variants: list[dict[str, Any]]) -> dict[str, str]:
+    """Language -> the discreet text of a response (its `discreet=true` variations)."""
+    found = {}
+    for variation in variants:
+        conditions = {c.get("name"): c.get("value") for c in variation.get("condition") or []}
+        if conditions.get(DISCREET_SLOT) is True:
+            found[conditions.get("language", DEFAULT_LANGUAGE)] = variation["text"]
+    return found
 
 
 def format_entry(message_id: str, entry: Any) -> str:

@@ -13,7 +13,7 @@ import yaml
 
 from bot.language import REPLY_LANGUAGES
 from bot.replies import OFFICE_LANGUAGES, REPLIES_DIR, catalogue, languages_of, text, texts
-from scripts.build_domain import build, entries_from_response, load_catalogues
+from scripts.build_domain import build, discreet_entries, entries_from_response, load_catalogues
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_RESPONSES = {"utter_action"}  # the key under which Rasa names the response a message came from
@@ -57,6 +57,9 @@ def test_generation_round_trips_and_covers_every_response() -> None:
     assert domain["slots"]["language"]["values"] == list(REPLY_LANGUAGES)
     for name, variants in responses.items():
         assert entries_from_response(name, variants) == {lang: catalogue(lang)[name] for lang in REPLY_LANGUAGES}
+        discreet_id = f"discreet.{name}"
+        assert discreet_entries(name, variants) == {lang: catalogue(lang)[discreet_id] for lang in REPLY_LANGUAGES
+                                                    if discreet_id in catalogue(lang)}
 
 
 def _named_responses() -> set[str]:

@@ -176,7 +176,7 @@ CASES = [
     Case("edited message ignored", message(1, key="edited_message", text="hello (edited)")),
     Case("channel post ignored", message(1, key="channel_post", text="news")),
     Case("menu carries a number keyboard", text(1, "menu"), expect_text_to_rasa="menu",
-         expect_sent=((PERSON, "Reply with a number"),), expect_keyboard=("1", "2", "3", "4", "5", "6")),
+         expect_sent=((PERSON, "Reply with a number"),), expect_keyboard=("1", "2", "3", "4", "5", "6", "7")),
     Case("rate limited", text(2, "please tell me about school admission"),
          expect_sent=((PERSON, "many messages"),), env={"HELPLINE_RATE_LIMIT_PER_MINUTE": "1"},
          before=(text(1, "hello"),)),
@@ -421,7 +421,7 @@ def test_long_reply_is_split_and_the_keyboard_goes_on_the_last_part(bench_factor
     assert bench.post(text(1, "hello")).status_code == 200
     parts = bench.fake.sent
     assert len(parts) == 2 and all(len(p["text"]) <= TELEGRAM_MAX_CHARS for p in parts)
-    assert parts[0]["reply_markup"] is None and _keyboard(parts[1]["reply_markup"]) == ("1", "2", "3", "4", "5", "6")
+    assert parts[0]["reply_markup"] is None and _keyboard(parts[1]["reply_markup"]) == ("1", "2", "3", "4", "5", "6", "7")
 
 
 def test_an_urdu_reply_reaches_telegram_with_its_direction_marks(bench_factory: Callable[..., Bench]) -> None:
@@ -523,7 +523,7 @@ def test_polling_delivers_updates_and_stops_cleanly(fake: FakeTelegram, monkeypa
         assert _wait(lambda: len(fake.sent) >= 5), fake.sent
         assert [m.text for m in dialogue.messages] == ["menu", "start", "fail once hello"]
         menu, notice, echo, sorry, retried = fake.sent
-        assert menu["chat_id"] == PERSON and _keyboard(menu["reply_markup"]) == ("1", "2", "3", "4", "5", "6")
+        assert menu["chat_id"] == PERSON and _keyboard(menu["reply_markup"]) == ("1", "2", "3", "4", "5", "6", "7")
         assert notice["chat_id"] == PERSON and "आवाज़" in notice["text"]
         assert echo["chat_id"] == OTHER_PERSON and echo["text"] == "you said: start"
         assert sorry["chat_id"] == PERSON and "112" in sorry["text"]

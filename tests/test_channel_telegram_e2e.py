@@ -94,7 +94,7 @@ def test_a_conversation_in_each_language(helpline: Helpline, fake: FakeTelegram,
     greeting = chat.send(GREETINGS[language])
     assert [m["text"] for m in greeting] == [reply_text("utter_greet", language), reply_text("utter_menu", language)]
     assert keyboard(greeting[0]) is None  # not a menu: any old keyboard goes
-    assert keyboard(greeting[1]) == ["1", "2", "3", "4", "5", "6"]
+    assert keyboard(greeting[1]) == ["1", "2", "3", "4", "5", "6", "7"]
     assert greeting[1]["reply_markup"]["one_time_keyboard"] is True
 
     school = chat.send("2")  # what a tap on the keyboard's "2" sends

@@ -76,7 +76,7 @@ def family(helpline_env: Path) -> str:
 def test_a_started_checkin_speaks_the_case_language_and_asks_the_first_question(family: str) -> None:
     slots, _ = run(ActionReadMessage(), make_tracker("EXTERNAL: EXTERNAL_checkin", "EXTERNAL_checkin", None,
                                                      channel=None))
-    assert slots == {"language": "bho", "menu_choice": None}
+    assert slots == {"language": "bho", "menu_choice": None, "discreet": False}
     _, messages = run(ActionCheckinPrompt(), make_tracker("EXTERNAL: EXTERNAL_checkin", "EXTERNAL_checkin", None,
                                                           channel=None))
     assert responses(messages) == ["utter_checkin_intro", "utter_checkin_home"]

@@ -55,7 +55,7 @@ def test_choice_is_the_categorical_slot_of_the_domain() -> None:
     slot = DOMAIN["slots"]["menu_choice"]
     assert slot["type"] == "categorical"
     assert [str(value) for value in slot["values"]] and set(map(str, slot["values"])) == VALUES
-    assert len(slot["values"]) == len(Choice) == 39
+    assert len(slot["values"]) == len(Choice) == 44
 
 
 def test_choice_is_every_value_the_rules_check_and_the_actions_read() -> None:
@@ -143,8 +143,9 @@ def test_checkin_and_enrolment_readers_read_the_registry() -> None:
 
 def test_the_readers_order() -> None:
     assert [reader.__name__ for reader in readers.READERS] == [
-        "started_checkin", "checkin_answer", "checkin_language_change", "report_form_answer", "report_start",
-        "report_what_answer", "enrolment_reply", "report_status_request", "checkin_restart", "case_status_request",
+        "started_checkin", "discreet_code_word", "discreet_word_choice", "checkin_answer", "checkin_language_change",
+        "report_form_answer", "report_start", "report_what_answer", "enrolment_reply", "report_status_request",
+        "checkin_restart", "case_status_request", "discreet_request", "clear_chat_request",
         "menu_reply",
     ]
 
@@ -166,6 +167,9 @@ def stubbed(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     stub("continue_report", ReportTurn({"report_district": "Gaya", "report_tries": 0.0}))
     stub("start_report", ReportTurn({"report_kind": "recruitment", "report_tries": 0.0}))
     stub("has_opted_out_case", True)
+    monkeypatch.setattr(readers, "stop_if_code_word", lambda m: m.text == "guava")  # this person's code word
+    stub("switch_on_discreet", None)
+    stub("discreet_now", False)
     return calls
 
 
@@ -199,6 +203,15 @@ CASES = {
     "case_status_request": (message("mera case ka status", "ask_case_status"), [
         *LANGUAGE, ("menu_choice", Choice.CASE)]),
     "menu_reply": (message("1", "choose_option", "utter_menu"), [*LANGUAGE, ("menu_choice", Choice.COMPENSATION)]),
+    # Discreet mode: the code word (stubbed as this person's), a word chosen after "choose a code word", the request.
+    "discreet_code_word": (message("guava", "nlu_fallback", "utter_checkin_home"), [
+        *LANGUAGE, ("menu_choice", Choice.DISCREET_STOP)]),
+    "discreet_word_choice": (message("guava kathal", "inform", "utter_discreet_ask_word"), [
+        *LANGUAGE, ("menu_choice", Choice.DISCREET_WORD_REFUSED)]),
+    "discreet_request": (message("gupt mode chalu karo", "out_of_scope"), [
+        *LANGUAGE, ("menu_choice", Choice.DISCREET)]),
+    "clear_chat_request": (message("chat saaf karo", "out_of_scope"), [
+        *LANGUAGE, ("menu_choice", Choice.DISCREET_CLEAR)]),
 }
 
 
@@ -209,17 +222,18 @@ def test_the_first_reader_that_recognises_a_message_sets_its_slots(expected: str
     turn = readers.Turn(msg)
     answered = [reader.__name__ for reader in readers.READERS if reader(readers.Turn(msg)) is not None]
     assert answered[0] == expected
-    assert readers.read_message(msg) == slots
+    assert readers.read_message(msg) == [*slots, ("discreet", False)]
     assert [reader(turn) for reader in readers.READERS if reader.__name__ == expected] == [slots]
 
 
 def test_a_quick_answer_is_set_before_menu_choice(stubbed: dict[str, list[Any]]) -> None:
     slots = readers.read_message(message("Jaipur", "inform", "utter_ask_rescue_place"))
-    assert slots == [*LANGUAGE, ("rescue_place", "outside_bihar"), ("menu_choice", Choice.PLACE_ANSWERED)]
+    assert slots == [*LANGUAGE, ("rescue_place", "outside_bihar"), ("menu_choice", Choice.PLACE_ANSWERED),
+                     ("discreet", False)]
     assert not stubbed.get("answer_checkin") and not stubbed.get("start_report")
 
 
-def test_the_action_sets_the_readers_slots_as_plain_strings() -> None:
+def test_the_action_sets_the_readers_slots_as_plain_strings(stubbed: dict[str, list[Any]]) -> None:
     events = [{"event": "bot", "text": "...", "metadata": {"utter_action": "utter_menu"}},
               {"event": "user", "text": "5", "input_channel": "rest",
                "parse_data": {"intent": {"name": "choose_option", "confidence": 0.99}}}]
@@ -228,5 +242,5 @@ def test_the_action_sets_the_readers_slots_as_plain_strings() -> None:
                       "action_listen")
     result = asyncio.run(ActionReadMessage().run(CollectingDispatcher(), tracker, {}))
     assert [(e["name"], e["value"]) for e in result] == [("language", "en"), ("language_locked", True),
-                                                         ("menu_choice", "human")]
-    assert type(result[-1]["value"]) is str
+                                                         ("menu_choice", "human"), ("discreet", False)]
+    assert type(result[-2]["value"]) is str

@@ -24,7 +24,7 @@ def test_sentences_and_ages_are_not_menu_numbers(text: str) -> None:
 @pytest.mark.parametrize(
     "text, choice",
     [("0", "menu"), ("1", "compensation"), ("2", "school"), ("3", "report"), ("4", "case"), ("5", "human"),
-     ("6", "language"), ("7", "invalid"), ("9", "invalid")],
+     ("6", "language"), ("7", "discreet"), ("8", "invalid"), ("9", "invalid")],
 )
 def test_main_menu(text: str, choice: str) -> None:
     assert interpret_reply(text, "choose_option", "utter_menu") == choice

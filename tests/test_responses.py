@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -58,13 +59,12 @@ def resolve(name: str, slots: dict[str, str | None]) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(RESPONSES))
 def test_every_response_has_exactly_one_text_per_language_and_report_kind(name: str) -> None:
-    for language in REPLY_LANGUAGES:
-        for kind in REPORT_KINDS:
-            texts = resolve(name, {"language": language, "report_kind": kind})
-            assert len(texts) == 1, f"{name} [{language}, {kind}]: {len(texts)} candidates"
-            if name != "utter_ask_language":
-                wrong = f"{name} [{language}, {kind}] in the wrong script"
-                assert script_of(texts[0]) == REPLY_SCRIPTS[language], wrong
+    for language, kind, discreet in itertools.product(REPLY_LANGUAGES, REPORT_KINDS, (False, True)):
+        texts = resolve(name, {"language": language, "report_kind": kind, "discreet": discreet})
+        assert len(texts) == 1, f"{name} [{language}, {kind}, discreet={discreet}]: {len(texts)} candidates"
+        if name != "utter_ask_language":
+            wrong = f"{name} [{language}, {kind}, discreet={discreet}] in the wrong script"
+            assert script_of(texts[0]) == REPLY_SCRIPTS[language], wrong
 
 
 @pytest.mark.parametrize("name, language, text", _variants())

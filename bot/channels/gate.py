@@ -119,6 +119,18 @@ def address_of(conversation_id: str) -> tuple[str, str] | None:
         return contacts.address_for(session, conversation_id)
 
 
+def remember_sent(chat_id: int, message_id: int, clock: Clock | None = None) -> None:
+    """Keep the id of a message just sent into a Telegram chat, so that discreet mode can delete the helpline's
+    messages of the conversation when the person asks (bot/discreet.py). One short transaction; a failure is logged
+    (its class only) and never fails the send."""
+    try:
+        with session_scope() as session:
+            contacts.remember_sent_message(session, "telegram", str(chat_id), int(message_id),
+                                           (clock or SystemClock()).now())
+    except Exception as exc:  # the reply went out; only the later deletion of this one message is lost
+        logger.warning("telegram: a sent message id was not kept: %s", type(exc).__name__)
+
+
 def release(message: Inbound) -> None:
     """The message could not be handled after all (the store or the dialogue failed): forget that it was seen, so
     the provider's redelivery is processed instead of dropped."""

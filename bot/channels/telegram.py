@@ -37,7 +37,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Bot, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update, error
 
-from bot.channels.gate import Inbound, address_of, admit, language_of, release
+from bot.channels.gate import Inbound, address_of, admit, language_of, release, remember_sent
 from bot.channels.inbound import InboundTextError
 from bot.channels.notices import failure_replies, notice
 from bot.channels.telegram_updates import _PRIVATE, Incoming, read_update  # noqa: F401  (Incoming: re-exported)
@@ -218,7 +218,8 @@ class TelegramOutput(OutputChannel):
         for attempt in (1, 2):
             try:
                 bot = await self._bots.ready()
-                await bot.send_message(chat_id=chat_id, text=mark_rtl(text), reply_markup=markup)
+                sent = await bot.send_message(chat_id=chat_id, text=mark_rtl(text), reply_markup=markup)
+                await asyncio.get_running_loop().run_in_executor(None, remember_sent, chat_id, sent.message_id)
                 return True
             except error.RetryAfter as exc:
                 wait = _telegram_error(exc).retry_after or 0.0

@@ -61,6 +61,13 @@ class Choice(str, Enum):
     FOLLOWUP_DISTRICT_RETRY = "followup_district_retry"
     FOLLOWUP_NO_DISTRICT = "followup_no_district"
     FOLLOWUP_RESTART = "followup_restart"
+    # Discreet mode for a shared phone (bot/discreet.py): asked for (menu 7 or its words), a code word chosen or
+    # refused, the code word sent (everything stops), "clear the chat".
+    DISCREET = "discreet"
+    DISCREET_ON = "discreet_on"
+    DISCREET_WORD_REFUSED = "discreet_word_refused"
+    DISCREET_STOP = "discreet_stop"
+    DISCREET_CLEAR = "discreet_clear"
 
     def __str__(self) -> str:
         return self.value

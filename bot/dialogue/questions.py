@@ -69,6 +69,8 @@ LANGUAGE_PROMPT = "utter_ask_language"
 CONSENT_PROMPT = "utter_ask_callback_consent"
 REPORT_WHAT_PROMPT = "utter_report_what"
 OFFER_PROMPT = "utter_followup_offer"
+# Discreet mode: "choose a code word" (and again after a refused one); any one word answers it.
+CODE_WORD_PROMPTS = ("utter_discreet_ask_word", "utter_discreet_word_refused")
 CHECKIN_QUESTIONS = ("home", "school", "money", "agent", "need")  # the order a check-in asks them
 
 
@@ -84,7 +86,8 @@ def _registry(*questions: Question) -> Mapping[str, Question]:
 
 QUESTIONS: Mapping[str, Question] = _registry(
     Question(MENU_PROMPT, (Expects.NUMBER,), {1: Choice.COMPENSATION, 2: Choice.SCHOOL, 3: Choice.REPORT,
-                                              4: Choice.CASE, 5: Choice.HUMAN, 6: Choice.LANGUAGE}),
+                                              4: Choice.CASE, 5: Choice.HUMAN, 6: Choice.LANGUAGE,
+                                              7: Choice.DISCREET}),
     Question(LANGUAGE_PROMPT, (Expects.NUMBER, Expects.LANGUAGE),
              {number: Choice.LANGUAGE_SET for number in range(1, len(LANGUAGE_MENU) + 1)},
              answered=Choice.LANGUAGE_SET, unclear=Choice.INVALID_LANGUAGE),
@@ -125,6 +128,8 @@ QUESTIONS: Mapping[str, Question] = _registry(
              answered=Choice.FOLLOWUP_DISTRICT),
     Question("utter_followup_ask_district", (Expects.DISTRICT,), answered=Choice.FOLLOWUP_DISTRICT,
              unclear=Choice.FOLLOWUP_DISTRICT_RETRY),
+    *(Question(prompt, (Expects.WORDS,), answered=Choice.DISCREET_ON, unclear=Choice.DISCREET_WORD_REFUSED)
+      for prompt in CODE_WORD_PROMPTS),
     Question("utter_followup_district_not_found", (Expects.DISTRICT,), answered=Choice.FOLLOWUP_DISTRICT,
              unclear=Choice.FOLLOWUP_NO_DISTRICT),
 )

@@ -20,6 +20,7 @@ from bot.followup.cases import decrypted, new_reference
 from bot.reports.outbox import audit
 from bot.reports.service import route_report
 from bot.settings import get_settings
+from bot.store import contacts
 from bot.store.models import FollowupCase, Report
 
 # reason -> urgent? A child away from home or an agent at the door cannot wait hours for an acknowledgement.
@@ -32,6 +33,9 @@ REASONS: dict[str, bool] = {
     "opted_out": False,
     "family_need": False,
     "enrolment": False,
+    # The family sent its discreet-mode code word: someone may be reading its phone. Not urgent (nobody is to
+    # act at once), but every message to the number must stop, and the NGO must know before it calls.
+    "home_visit_only": False,
 }
 
 
@@ -42,6 +46,7 @@ def _new_report(session: Session, case: FollowupCase, kind: str, urgent: bool, k
         code=new_reference(session), kind=kind, urgent=urgent, status="received", district=case.district,
         state=case.state, destination_district=None, children_count=1, language=case.language,
         channel=case.channel, contact_consent="share", reporter_key=case.contact_key,
+        reporter_discreet=contacts.is_discreet_key(session, case.contact_key),
         reporter_address_encrypted=case.address_encrypted,
         details_encrypted=_encrypted(details),
         escalation_level=0, ack_due_at=now + (settings.ack_timeout_urgent if urgent else settings.ack_timeout),

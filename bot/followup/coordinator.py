@@ -34,6 +34,7 @@ from bot.followup.conversation import QUESTIONS, apply_answer
 from bot.followup.schedule import next_daytime, today_in_india
 from bot.followup.words import SCHEMES
 from bot.reports.outbox import audit
+from bot.store import contacts
 from bot.store.models import CheckIn, CompensationClaim, FollowupCase, Ngo, Report
 
 OPEN_CHECKIN = ("scheduled", "firing", "waiting")
@@ -216,6 +217,7 @@ def show_case(session: Session, reference: str, clock: Clock | None = None) -> d
         "place": decrypted(case.place_encrypted),
         "channel": case.channel,
         "contact": decrypt(case.address_encrypted),
+        "discreet": contacts.is_discreet_key(session, case.contact_key),
         "language": case.language,
         "guardian": decrypted(case.guardian_name_encrypted),
         "child": decrypted(case.child_name_encrypted),

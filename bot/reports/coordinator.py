@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.crypto import decrypt
 from bot.csv_export import csv_text
 from bot.reports.service import details_of
+from bot.store import contacts
 from bot.store.models import AuditEvent, Delivery, Ngo, Report
 
 
@@ -77,6 +78,7 @@ def show_report(session: Session, code: str) -> dict[str, Any] | None:
         "language": report.language,
         "channel": report.channel,
         "consent": report.contact_consent,
+        "discreet": report.reporter_discreet,
         "reporter": decrypt(report.reporter_address_encrypted) if report.reporter_address_encrypted else None,
         "details": details_of(report),
         "close_note": decrypt(report.close_note_encrypted) if report.close_note_encrypted else None,
@@ -90,6 +92,20 @@ def show_report(session: Session, code: str) -> dict[str, Any] | None:
         ],
         "audit": [(e.at, e.actor, e.action, e.detail) for e in audit],
     }
+
+
+DISCREET_NOTICE = ("DISCREET MODE: the reporter may share the phone with the people concerned; do not call back or "
+                   "write to them openly")
+
+
+def reporter_discreet(session: Session, code: str) -> bool | None:
+    """For the coordinator view (console or CLI): whether the report's reporter was in discreet mode, so nobody calls
+    back or writes to them openly; None when there is no such report. The contact's current flag counts too (they
+    may have switched it on after reporting), when the report keeps their pseudonym."""
+    report = session.execute(select(Report).where(Report.code == code)).scalar_one_or_none()
+    if report is None:
+        return None
+    return bool(report.reporter_discreet) or contacts.is_discreet_key(session, report.reporter_key)
 
 
 CSV_COLUMNS = ("code", "created_at", "kind", "urgent", "status", "district", "destination", "children",

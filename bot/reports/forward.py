@@ -59,6 +59,8 @@ def compose_forward(report: Report, details: dict[str, Any], ngo: Ngo, purpose: 
     if report.urgent:
         heading = f"{words['urgent']} · {heading}"
     lines = [heading]
+    if report.reporter_discreet:  # first, so nobody reads past it before calling the number below
+        lines.append(words["discreet"])
     if repeat:
         lines.append(words["repeat"])
     if purpose == "corridor":

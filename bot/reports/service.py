@@ -65,6 +65,7 @@ def submit_report(session: Session, kind: str, fields: dict[str, Any], channel: 
         raise ValueError(f"unknown report kind {kind!r}")
     now = now or SystemClock().now()
     channel, sender = contacts.reach(session, channel, sender)
+    discreet = contacts.is_discreet(session, channel, sender)
     consent = str(fields["contact"]) if fields.get("contact") in CONSENTS else "anonymous"
     district, state = _district(fields.get("district"))
     destination, _ = _district(fields.get("destination"))
@@ -79,7 +80,7 @@ def submit_report(session: Session, kind: str, fields: dict[str, Any], channel: 
         try:
             with session.begin_nested():
                 first_ngo = _store(session, kind, code, fields, channel, sender, language, consent, details,
-                                   (district, state, destination), now, draft_key)
+                                   (district, state, destination), discreet, now, draft_key)
             return SubmittedReport(code, district, first_ngo)
         except IntegrityError:  # two replicas drew the same code at the same moment: draw again
             continue
@@ -88,7 +89,7 @@ def submit_report(session: Session, kind: str, fields: dict[str, Any], channel: 
 
 def _store(session: Session, kind: str, code: str, fields: dict[str, Any], channel: str, sender: str,
            language: str | None, consent: str, details: dict[str, Any], places: tuple[str | None, ...],
-           now: datetime, draft_key: str | None) -> str | None:
+           discreet: bool, now: datetime, draft_key: str | None) -> str | None:
     """One attempt: the report, its audit entry, its first forward(s), the draft's deletion; the first NGO's name."""
     district, state, destination = places
     urgent = kind == "emergency"
@@ -105,6 +106,7 @@ def _store(session: Session, kind: str, code: str, fields: dict[str, Any], chann
         language=language,
         channel=channel,
         contact_consent=consent,
+        reporter_discreet=discreet,
         reporter_key=None if consent == "anonymous" else pseudonym(channel, sender),
         reporter_address_encrypted=None if consent == "anonymous" else encrypt(sender),
         details_encrypted=encrypt(json.dumps(details, ensure_ascii=False)),

@@ -5,13 +5,13 @@ Every function works in the caller's transaction (`session`): the application la
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.crypto import decrypt, encrypt, pseudonym
-from bot.store.models import CallbackRequest, Contact, utcnow
+from bot.store.models import CallbackRequest, Contact, SentChatMessage, utcnow
 
 
 def _get_or_create(session: Session, channel: str, address: str) -> Contact:
@@ -100,3 +100,76 @@ def reach(session: Session, input_channel: str, conversation_id: str) -> tuple[s
     """How to reach the person of a conversation: (channel, address). Real channels give Rasa a pseudonym (see
     `remember_inbound`); the REST channel's sender id is its own address."""
     return address_for(session, conversation_id) or (input_channel, conversation_id)
+
+
+# --- discreet mode (bot/discreet.py): the contact's flag, its code word (a keyed hash) and the stop -------------------
+
+DELETABLE_FOR = timedelta(hours=48)  # the Bot API's limit on deleting a message the bot sent
+
+
+def _find(session: Session, channel: str, address: str) -> Contact | None:
+    key = pseudonym(channel, address)
+    return session.execute(select(Contact).where(Contact.contact_key == key)).scalar_one_or_none()
+
+
+def code_word_key(channel: str, address: str, word: str) -> str:
+    """The keyed hash a code word is kept as: bound to the contact, so equal words of two people differ."""
+    return pseudonym("code-word", channel, address, word)
+
+
+def is_discreet(session: Session, channel: str, address: str) -> bool:
+    """Whether this person switched discreet mode on for their number."""
+    contact = _find(session, channel, address)
+    return bool(contact and contact.discreet)
+
+
+def is_discreet_key(session: Session, contact_key: str | None) -> bool:
+    """Whether the contact with this pseudonym is in discreet mode (for a report or case that keeps only the key)."""
+    if not contact_key:
+        return False
+    found = session.execute(select(Contact.discreet).where(Contact.contact_key == contact_key)).scalar_one_or_none()
+    return bool(found)
+
+
+def switch_on_discreet(session: Session, channel: str, address: str, word: str, now: datetime) -> None:
+    """Discreet mode on, with the code word the person chose (normalised by the caller); a new word replaces the
+    old one. In the caller's transaction."""
+    contact = _get_or_create(session, channel, address)
+    contact.discreet = True
+    contact.discreet_since = contact.discreet_since or now
+    contact.code_word_key = code_word_key(channel, address, word)
+
+
+def is_code_word(session: Session, channel: str, address: str, word: str | None) -> bool:
+    """Whether `word` (normalised) is this person's code word."""
+    if not word:
+        return False
+    contact = _find(session, channel, address)
+    return bool(contact and contact.code_word_key and contact.code_word_key == code_word_key(channel, address, word))
+
+
+def set_home_visit_only(session: Session, channel: str, address: str, now: datetime) -> None:
+    """The code word was sent: the helpline writes nothing more to this number on its own (the opt-out every
+    sender honours) and remembers when, for the NGO and coordinators."""
+    contact = _get_or_create(session, channel, address)
+    contact.opted_out, contact.opted_out_at = True, contact.opted_out_at or now
+    contact.home_visit_only_at = now
+
+
+def remember_sent_message(session: Session, channel: str, address: str, message_id: int, now: datetime) -> None:
+    """Keep the id of a message the helpline sent into this chat (Telegram), so it can delete it when asked."""
+    key = pseudonym(channel, address)
+    # Telegram lets a bot delete a message only within 48 hours of sending it: older ids are of no use.
+    session.execute(delete(SentChatMessage).where(SentChatMessage.contact_key == key,
+                                                  SentChatMessage.sent_at < now - DELETABLE_FOR))
+    session.add(SentChatMessage(contact_key=key, message_id=message_id, sent_at=now))
+
+
+def sent_message_ids(session: Session, channel: str, address: str) -> list[int]:
+    rows = session.execute(select(SentChatMessage.message_id).where(
+        SentChatMessage.contact_key == pseudonym(channel, address)).order_by(SentChatMessage.id))
+    return [int(row[0]) for row in rows]
+
+
+def forget_sent_messages(session: Session, channel: str, address: str) -> None:
+    session.execute(delete(SentChatMessage).where(SentChatMessage.contact_key == pseudonym(channel, address)))

@@ -39,6 +39,12 @@ class Contact(Base):
     opted_out = Column(Boolean, nullable=False, default=False)
     opted_out_at = Column(DateTime(timezone=True), nullable=True)
     last_inbound_at = Column(DateTime(timezone=True), nullable=True)  # WhatsApp's 24-hour window starts here
+    # Discreet mode (bot/discreet.py), switched on by the person: neutral wording, and a code word that stops
+    # everything. The code word is kept only as a keyed hash (bot.crypto.pseudonym): it is compared, never shown.
+    discreet = Column(Boolean, nullable=False, default=False)
+    discreet_since = Column(DateTime(timezone=True), nullable=True)
+    code_word_key = Column(String(64), nullable=True)
+    home_visit_only_at = Column(DateTime(timezone=True), nullable=True)  # the code word was sent: nothing more
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -132,6 +138,7 @@ class Report(Base):
     language = Column(String(16), nullable=True)
     channel = Column(String(32), nullable=False)
     contact_consent = Column(String(16), nullable=False, default="anonymous")  # share | callback | anonymous
+    reporter_discreet = Column(Boolean, nullable=False, default=False)  # never call back or write to them openly
     reporter_key = Column(String(64), nullable=True, index=True)  # pseudonym; None when anonymous
     reporter_address_encrypted = Column(LargeBinary, nullable=True)  # only with consent
     details_encrypted = Column(LargeBinary, nullable=False)  # JSON of the free-text answers
@@ -405,3 +412,15 @@ class ReportAssignment(Base):
     assigned_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     user = relationship("ConsoleUser")
+
+
+class SentChatMessage(Base):
+    """A message the helpline sent into a Telegram chat, kept so that it can delete its own messages of the
+    conversation when the person asks (discreet mode, bot/discreet.py). Only ids: no text, no chat id in clear."""
+
+    __tablename__ = "sent_chat_messages"
+
+    id = Column(Integer, primary_key=True)
+    contact_key = Column(String(64), nullable=False, index=True)  # pseudonym(channel, chat id)
+    message_id = Column(Integer, nullable=False)
+    sent_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

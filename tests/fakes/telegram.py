@@ -73,6 +73,7 @@ class FakeTelegram(FakeServer):
             "has_main_web_app": False,
         }
         self._sent: list[dict[str, Any]] = []
+        self._deleted: list[dict[str, Any]] = []
         self._calls: list[tuple[str, dict[str, Any]]] = []
         self._blocked: set[int | str] = set()
         self._updates: deque[dict[str, Any]] = deque()
@@ -88,6 +89,12 @@ class FakeTelegram(FakeServer):
         """Messages sent with sendMessage: chat_id, text, reply_markup (a dict or None), message_id."""
         with self._lock:
             return [dict(m) for m in self._sent]
+
+    @property
+    def deleted(self) -> list[dict[str, Any]]:
+        """Messages removed with deleteMessage (no longer in `sent`)."""
+        with self._lock:
+            return [dict(m) for m in self._deleted]
 
     @property
     def calls(self) -> list[tuple[str, dict[str, Any]]]:
@@ -216,6 +223,19 @@ class FakeTelegram(FakeServer):
                                                       "content and reply markup of the message"))
             found["reply_markup"] = params.get("reply_markup")
         return _ok(self._message(chat_id, found["text"], found["reply_markup"], found["message_id"]))
+
+    def _m_deletemessage(self, params: dict[str, Any]) -> Reply:
+        """As the real API: a bot deletes a message of a chat by its id; deleting one that is not there (already
+        deleted, wrong chat) is a 400. Deleted messages leave `sent` and are listed in `deleted`."""
+        chat_id, message_id = params.get("chat_id"), params.get("message_id")
+        with self._lock:
+            found = next((m for m in self._sent if m["chat_id"] == chat_id and str(m["message_id"]) ==
+                          str(message_id)), None)
+            if found is None:
+                return Reply(400, telegram_error(400, "Bad Request: message to delete not found"))
+            self._sent.remove(found)
+            self._deleted.append(found)
+        return _ok(True)
 
     def _m_setwebhook(self, params: dict[str, Any]) -> Reply:
         url = params.get("url", "")
