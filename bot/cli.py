@@ -453,6 +453,9 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     worker.set_defaults(handler=_worker)
     commands.add_parser("jobs", help="the background jobs: interval, last run, result, backlog").set_defaults(
         handler=_jobs)
+    from bot.privacy_cli import add_commands as add_privacy_commands
+
+    add_privacy_commands(commands)
     args = parser.parse_args(argv)
     args.clock = clock
     return int(args.handler(args))

@@ -86,6 +86,16 @@ class Settings:
     action_token: str | None = None
     # How often `helpline worker` looks for due check-ins (they fall due by the hour; no need to look often).
     followup_poll_seconds: float = 30.0
+    # Rasa's tracker store (conversations), for erasure: a SQLAlchemy URL; unset = the SQL store in endpoints.yml.
+    tracker_database_url: str | None = None
+    # Retention (README, "Retention"): how long each kind of data is kept before a job erases it, in days.
+    draft_retention_days: float = 2.0
+    report_text_retention_days: float = 365.0
+    case_retention_days: float = 365.0
+    delivery_retention_days: float = 400.0
+    inbound_id_retention_days: float = 7.0
+    # A "delete my data" request waits this long for the person's confirmation.
+    erasure_confirm_minutes: float = 15.0
 
     @property
     def is_development(self) -> bool:
@@ -190,6 +200,30 @@ def _secret_keys(environment: str, var_dir: Path) -> tuple[str, ...]:
     return keys
 
 
+def tracker_url_from_endpoints(path: Path | None = None) -> str | None:
+    """The SQLAlchemy URL of the SQL tracker store named in Rasa's endpoints.yml (None for another store type), so
+    that erasure deletes conversations where Rasa keeps them without a second place to configure it."""
+    import yaml
+
+    endpoints = path or Path(_env_or("HELPLINE_ENDPOINTS", str(PROJECT_ROOT / "endpoints.yml")))
+    try:
+        store = (yaml.safe_load(os.path.expandvars(endpoints.read_text(encoding="utf-8"))) or {}).get("tracker_store")
+    except OSError:
+        return None
+    if not isinstance(store, dict) or str(store.get("type", "")).upper() != "SQL":
+        return None
+    dialect, db = str(store.get("dialect") or "sqlite"), str(store.get("db") or "rasa.db")
+    if dialect == "sqlite":
+        db_path = Path(db)
+        return f"sqlite:///{db_path if db_path.is_absolute() else PROJECT_ROOT / db_path}"
+    user = store.get("username") or ""
+    password = f":{store['password']}" if store.get("password") else ""
+    host = store.get("url") or "localhost"
+    port = f":{store['port']}" if store.get("port") else ""
+    credentials = f"{user}{password}@" if user else ""
+    return f"{dialect}://{credentials}{host}{port}/{db}"
+
+
 def load_settings() -> Settings:
     """Read the environment now (tests call this after changing variables)."""
     environment = _env_or("HELPLINE_ENV", "development")
@@ -239,6 +273,13 @@ def load_settings() -> Settings:
         rasa_token=_token("HELPLINE_RASA_TOKEN", environment, var_dir, "rasa-api.token"),
         action_token=_token("HELPLINE_ACTION_TOKEN", environment, var_dir, "action-server.token"),
         followup_poll_seconds=_number("HELPLINE_FOLLOWUP_POLL_SECONDS", 30),
+        tracker_database_url=_env("HELPLINE_TRACKER_DATABASE_URL") or tracker_url_from_endpoints(),
+        draft_retention_days=_number("HELPLINE_DRAFT_RETENTION_DAYS", 2),
+        report_text_retention_days=_number("HELPLINE_REPORT_TEXT_RETENTION_DAYS", 365),
+        case_retention_days=_number("HELPLINE_CASE_RETENTION_DAYS", 365),
+        delivery_retention_days=_number("HELPLINE_DELIVERY_RETENTION_DAYS", 400),
+        inbound_id_retention_days=_number("HELPLINE_INBOUND_ID_RETENTION_DAYS", 7),
+        erasure_confirm_minutes=_number("HELPLINE_ERASURE_CONFIRM_MINUTES", 15),
     )
 
 

@@ -7,6 +7,7 @@ Same request and response shape as Rasa's documented REST channel ({"sender", "m
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Dict
 
@@ -16,7 +17,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import rasa_patches
+from bot.channels.gate import language_of
 from bot.channels.inbound import DEFAULT_MAX_CHARS, InboundTextError, clean_sender, clean_text
+from bot.erasure import chat_reply
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +63,9 @@ class RestInput(InputChannel):
                 status = 413 if error.reason == "too_long" else 400
                 return response.json({"error": error.reason, "detail": error.detail}, status=status)
 
+            erasure = await asyncio.to_thread(chat_reply, "rest", sender, text, language_of(text))
+            if erasure is not None:  # "delete my data" and its confirmation never reach Rasa (bot/erasure.py)
+                return response.json([{"recipient_id": sender, "text": reply} for reply in erasure])
             collector = CollectingOutputChannel()
             await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
             return response.json(collector.messages)
