@@ -68,7 +68,8 @@ def test_the_registry_lists_every_job_in_order_with_its_interval(helpline_env: o
 
 def test_a_runner_leaves_out_jobs_whose_worker_it_was_not_given(helpline_env: object) -> None:
     runner = Runner(registry(), JobContext(clock=ManualClock()))
-    assert [job.name for job in runner.jobs] == ["routing", "escalations", "draft-expiry", "pruning"]
+    assert [job.name for job in runner.jobs] == ["routing", "escalations", "draft-expiry", "pruning", "erasures",
+                                                 *RETENTION]
 
 
 # --- the runner --------------------------------------------------------------------------------------------------
