@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.channels.notices import notice
 from bot.clock import ManualClock
 from bot.crypto import pseudonym
 from bot.followup.cases import Enrolment, create_case
@@ -77,8 +78,8 @@ def test_delete_my_data_leaves_nothing_of_the_person(helpline: Helpline, languag
         assert rows_holding(session, personal)
 
     request, yes = REQUESTS[language]
-    assert helpline.send(number, request) == [reply_text("notice.erasure_confirm", language)]
-    assert helpline.send(number, yes) == [reply_text("notice.erasure_done", language)]
+    assert helpline.send(number, request) == [notice("erasure_confirm", language)]
+    assert helpline.send(number, yes) == [notice("erasure_done", language)]
 
     with session_scope() as session:
         assert rows_holding(session, [*personal, CHILD, VILLAGE]) == []
