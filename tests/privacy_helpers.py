@@ -76,6 +76,7 @@ def person_with_data_everywhere(clock: ManualClock, tracker: str, number: str = 
             delivery.status = "sent"
         case = create_case(session, Enrolment(channel="whatsapp", address=number, district="Gaya",
                                               returned_on=date(2026, 11, 10), language="hi", child_age=12,
+                                              guardian_consent="CWC file",
                                               guardian_name=GUARDIAN, child_name=CHILD, place=VILLAGE),
                            None, "active", clock.now(), "cli")
         reference = case.reference

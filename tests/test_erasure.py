@@ -149,7 +149,7 @@ def test_helpline_erase_does_the_same_for_a_coordinator_and_audits_counts_only(
     clock = ManualClock()
     person = person_with_data_everywhere(clock, tracker)
     assert main(["erase", "--contact", person.number, "--by", "phone-call"], clock=clock) == 0
-    assert "done: callbacks=1 cases=1 consents=0 contacts=2" in capsys.readouterr().out
+    assert "done: callbacks=1 cases=1 consents=4 contacts=2" in capsys.readouterr().out
     assert main(["erasures"], clock=clock) == 0
     audit = capsys.readouterr().out
     assert "cli:phone-call\tdone" in audit and person.number not in audit

@@ -64,7 +64,8 @@ def _data_everywhere(helpline: Helpline, number: str, language: str) -> None:
                   "rest", number, language, clock)
     with session_scope() as session:
         create_case(session, Enrolment(channel="rest", address=number, district="Gaya", language=language,
-                                       returned_on=date(2026, 11, 10), child_age=12, guardian_name=GUARDIAN,
+                                       returned_on=date(2026, 11, 10), child_age=12, guardian_consent="CWC file",
+                                       guardian_name=GUARDIAN,
                                        child_name=CHILD, place=VILLAGE), None, "active", clock.now(), "cli")
 
 

@@ -81,7 +81,8 @@ def test_an_ended_cases_personal_fields_go_after_their_period(store_url: str, en
     import_sample()
     with session_scope() as session:
         case = create_case(session, Enrolment(channel="sms", address=REPORTER, district="Gaya", language="hi",
-                                              returned_on=date(2026, 11, 10), child_age=12, guardian_name=GUARDIAN),
+                                              returned_on=date(2026, 11, 10), child_age=12,
+                                              guardian_consent="CWC file", guardian_name=GUARDIAN),
                            None, "active", clock.now(), "cli")
         case_id = case.id
     _ended(case_id, ending, clock)

@@ -24,6 +24,7 @@ from bot.reports.outbox import audit, enqueue_to_ngo
 from bot.reports.routing import NoRouteError, chain_for, corridor_ngo
 from bot.settings import get_settings
 from bot.store import contacts
+from bot.store.consents import record_consent
 from bot.store.db import session_scope
 from bot.store.models import Report, ReportDraft
 
@@ -101,6 +102,9 @@ def submit_report(kind: str, fields: dict[str, Any], channel: str, sender: str, 
                 session.flush()
                 audit(session, report, "reporter", "received",
                       f"kind={kind} district={district or 'unknown'} urgent={urgent} via {channel}", now)
+                if consent != "anonymous":  # the answer to "can the NGO call you back?" (1 share, 2 helpline only)
+                    record_consent(session, channel, sender, "share_number" if consent == "share" else "callback",
+                                   "utter_ask_report_contact", language, report_id=report.id, now=now)
                 first_ngo = route_report(session, report, now)
                 if draft_key is not None:
                     deleted = session.execute(delete(ReportDraft).where(ReportDraft.conversation_key == draft_key))
