@@ -20,6 +20,7 @@ from bot import rasa_patches
 from bot.channels.gate import language_of
 from bot.channels.inbound import DEFAULT_MAX_CHARS, InboundTextError, clean_sender, clean_text
 from bot.erasure import chat_reply
+from bot.rasa_telemetry import ensure_off as ensure_telemetry_off
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ class RestInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> RestInput:
+        ensure_telemetry_off()
         credentials = credentials or {}
         return cls(max_message_chars=int(credentials.get("max_message_chars", DEFAULT_MAX_CHARS)))
 
