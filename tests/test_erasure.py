@@ -234,3 +234,19 @@ def test_deleting_a_conversation_is_idempotent_and_leaves_others(tracker: str) -
     assert delete_conversation("a") == 2
     assert delete_conversation("a") == 0
     assert tracker_rows(tracker, "b")
+
+
+def test_through_the_channel_gate_the_request_and_its_yes_never_reach_the_dialogue(tracker: str) -> None:
+    from bot.channels.gate import Inbound, admit
+
+    clock = ManualClock()
+    person = person_with_data_everywhere(clock, tracker)
+    asked = admit(Inbound("whatsapp", "twilio", person.number, f"SM{1:032x}", "mera data delete kar do"), clock)
+    assert (asked.action, asked.replies) == ("erasure", [text("notice.erasure_confirm", "hi-Latn")])
+    done = admit(Inbound("whatsapp", "twilio", person.number, f"SM{2:032x}", "1"), clock)
+    assert (done.action, done.replies) == ("erasure", [text("notice.erasure_done", "hi-Latn")])
+    with session_scope() as session:
+        assert rows_holding(session, _everything_about(person.number, person.conversations)) == []
+    assert all(tracker_rows(tracker, c) == [] for c in person.conversations)
+    after = admit(Inbound("whatsapp", "twilio", person.number, f"SM{3:032x}", "1"), clock)
+    assert after.action == "dialogue"  # a later "1" is an ordinary menu answer again
