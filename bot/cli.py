@@ -197,6 +197,7 @@ def _cases_enrol(args: argparse.Namespace) -> int:
             channel=args.channel, address=args.contact, district=args.district, returned_on=args.returned,
             language=args.language, child_age=args.age, guardian_name=args.guardian, child_name=args.child,
             place=args.place, school_stage=args.school_stage, school_name=args.school,
+            guardian_consent=args.guardian_consent,
             claims={scheme: stage for scheme, stage, _ in _claims(args.claim, dated=False)},
         )
         with session_scope() as session:
@@ -388,6 +389,8 @@ def _case_commands(commands: argparse._SubParsersAction) -> None:
     enrol.add_argument("--language", choices=LANGUAGES, default="hi")
     enrol.add_argument("--age", type=int, help="the child's age")
     enrol.add_argument("--guardian", help="guardian's name (stored encrypted)")
+    enrol.add_argument("--guardian-consent", metavar="HOW", help="required for a child under 18: how the guardian's "
+                       "identity, age and consent were checked, e.g. 'CWC file' or 'DigiLocker' (DPDP Rule 10)")
     enrol.add_argument("--child", help="child's name (stored encrypted)")
     enrol.add_argument("--place", help="block / village (stored encrypted)")
     enrol.add_argument("--school-stage", choices=SCHOOL_STAGES, default="not_enrolled")
@@ -467,6 +470,9 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     commands.add_parser("jobs", help="the background jobs: interval, last run, result, backlog").set_defaults(
         handler=_jobs)
     console_commands(commands)  # users add|disable|reset, console
+    from bot.privacy_cli import add_commands as add_privacy_commands
+
+    add_privacy_commands(commands)
     args = parser.parse_args(argv)
     args.clock = clock
     return int(args.handler(args))

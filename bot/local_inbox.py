@@ -41,3 +41,8 @@ def take(conversation_id: str) -> list[str]:
         return [json.loads(line) for line in claimed.read_text(encoding="utf-8").splitlines() if line.strip()]
     finally:
         claimed.unlink(missing_ok=True)
+
+
+def discard(conversation_id: str) -> None:
+    """Drop the messages waiting for this conversation (erasure)."""
+    _file(conversation_id).unlink(missing_ok=True)

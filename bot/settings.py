@@ -112,6 +112,14 @@ class Settings:
     console_max_failed_logins: int = 5
     console_lockout_minutes: float = 15.0
     console_secure_cookies: bool = False
+    # Retention (README, "Retention"): how long each kind of data is kept before a job erases it, in days.
+    draft_retention_days: float = 2.0
+    report_text_retention_days: float = 365.0
+    case_retention_days: float = 365.0
+    delivery_retention_days: float = 400.0
+    inbound_id_retention_days: float = 7.0
+    # A "delete my data" request waits this long for the person's confirmation.
+    erasure_confirm_minutes: float = 15.0
 
     @property
     def is_development(self) -> bool:
@@ -216,6 +224,30 @@ def _secret_keys(environment: str, var_dir: Path) -> tuple[str, ...]:
     return keys
 
 
+def tracker_url_from_endpoints(path: Path | None = None) -> str | None:
+    """The SQLAlchemy URL of the SQL tracker store named in Rasa's endpoints.yml (None for another store type), so
+    that erasure deletes conversations where Rasa keeps them without a second place to configure it."""
+    import yaml
+
+    endpoints = path or Path(_env_or("HELPLINE_ENDPOINTS", str(PROJECT_ROOT / "endpoints.yml")))
+    try:
+        store = (yaml.safe_load(os.path.expandvars(endpoints.read_text(encoding="utf-8"))) or {}).get("tracker_store")
+    except OSError:
+        return None
+    if not isinstance(store, dict) or str(store.get("type", "")).upper() != "SQL":
+        return None
+    dialect, db = str(store.get("dialect") or "sqlite"), str(store.get("db") or "rasa.db")
+    if dialect == "sqlite":
+        db_path = Path(db)
+        return f"sqlite:///{db_path if db_path.is_absolute() else PROJECT_ROOT / db_path}"
+    user = store.get("username") or ""
+    password = f":{store['password']}" if store.get("password") else ""
+    host = store.get("url") or "localhost"
+    port = f":{store['port']}" if store.get("port") else ""
+    credentials = f"{user}{password}@" if user else ""
+    return f"{dialect}://{credentials}{host}{port}/{db}"
+
+
 def load_settings() -> Settings:
     """Read the environment now (tests call this after changing variables)."""
     environment = _env_or("HELPLINE_ENV", "development")
@@ -286,6 +318,12 @@ def load_settings() -> Settings:
         console_lockout_minutes=_number("HELPLINE_CONSOLE_LOCKOUT_MINUTES", 15),
         # Behind nginx with TLS (production) the cookies are sent over HTTPS only.
         console_secure_cookies=environment == "production",
+        draft_retention_days=_number("HELPLINE_DRAFT_RETENTION_DAYS", 2),
+        report_text_retention_days=_number("HELPLINE_REPORT_TEXT_RETENTION_DAYS", 365),
+        case_retention_days=_number("HELPLINE_CASE_RETENTION_DAYS", 365),
+        delivery_retention_days=_number("HELPLINE_DELIVERY_RETENTION_DAYS", 400),
+        inbound_id_retention_days=_number("HELPLINE_INBOUND_ID_RETENTION_DAYS", 7),
+        erasure_confirm_minutes=_number("HELPLINE_ERASURE_CONFIRM_MINUTES", 15),
     )
 
 

@@ -13,6 +13,9 @@ from sqlalchemy import create_engine, text
 
 from bot.settings import get_settings
 
+# The tests profile runs with Rasa's telemetry off, in this process and in every server it starts (tests/servers.py).
+os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+
 POSTGRES_URL = os.environ.get("HELPLINE_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 
 

@@ -58,8 +58,9 @@ def test_enrol_prints_the_reference_and_the_check_in_dates(store_url: str, capsy
                                                            ) -> None:
     import_sample()
     clock = at_ist(2026, 11, 21, 12, 0)
-    reference = enrol(capsys, clock, FAMILY, "motihari", "2026-11-20", "--age", "12", "--guardian", GUARDIAN,
-                      "--child", CHILD, "--place", PLACE, "--language", "bho", "--claim", "clts:applied",
+    reference = enrol(capsys, clock, FAMILY, "motihari", "2026-11-20", "--age", "12", "--guardian-consent",
+                      "CWC file", "--guardian", GUARDIAN, "--child", CHILD, "--place", PLACE, "--language", "bho",
+                      "--claim", "clts:applied",
                       "--school-stage", "enrolled", "--school", SCHOOL, "--ngo", "tirhut-jan-seva-sample")
     code, out, _ = run(capsys, clock, "cases", "show", reference)
     assert code == 0
@@ -224,7 +225,8 @@ def test_show_decrypts_everything_for_the_coordinator(store_url: str, capsys: py
     import_sample()
     clock = at_ist(2026, 11, 21, 12, 0)
     reference = enrol(capsys, clock, FAMILY, "Gaya", "2026-11-20", "--guardian", GUARDIAN, "--child", CHILD,
-                      "--place", PLACE, "--claim", "clts:applied", "--age", "12")
+                      "--place", PLACE, "--claim", "clts:applied", "--age", "12",
+                      "--guardian-consent", "CWC file")
     clock.advance(days=6)
     FollowupWorker(RecordingStarter(), clock).run_once()
     answer_checkin("twilio", conversation_of(), "1 2 2 1", None, clock)

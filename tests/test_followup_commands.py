@@ -49,7 +49,7 @@ def send(channel: str, address: str, text: str, clock: ManualClock):  # type: ig
     return result
 
 
-def enrol_by_sms(clock: ManualClock, text: str = f"ENROL {FAMILY} Gaya 20-11-2026 age 12") -> str:
+def enrol_by_sms(clock: ManualClock, text: str = f"ENROL {FAMILY} Gaya 20-11-2026 age 12 guardian") -> str:
     result = send("sms", MAGADH_SMS, text, clock)
     assert result.action == "enrolled", result.reply
     return next(c.reference for c in cases() if c.reference in result.reply)
@@ -60,7 +60,7 @@ def enrol_by_sms(clock: ManualClock, text: str = f"ENROL {FAMILY} Gaya 20-11-202
 def test_a_registered_ngo_enrols_a_family_by_sms(store_url: str) -> None:
     import_sample()
     clock = at_ist(*NOW)
-    result = send("sms", MAGADH_SMS, f"ENROL {FAMILY} Gaya 25-11-2026 age 12 bho whatsapp", clock)
+    result = send("sms", MAGADH_SMS, f"ENROL {FAMILY} Gaya 25-11-2026 age 12 guardian bho whatsapp", clock)
     assert result.action == "enrolled"
     [case] = cases()
     assert case.reference in result.reply
@@ -78,8 +78,8 @@ def test_a_registered_ngo_enrols_a_family_by_sms(store_url: str) -> None:
     "enroll {phone} gaya 20-11-2026",
     "Enrol: {phone}, Gaya, 20/11/2026",
     "ENROL {spaced} Gaya 20.11.2026 hinglish",
-    "ENROL Gaya {phone} 20-11-2026 12 saal",
-    "नामांकन {devanagari} गया २०-११-२०२६ उम्र 9",
+    "ENROL Gaya {phone} 20-11-2026 12 saal guardian",
+    "नामांकन {devanagari} गया २०-११-२०२६ उम्र 9 अभिभावक",
 ])
 def test_enrol_written_in_other_ways(store_url: str, text: str) -> None:
     import_sample()
@@ -234,7 +234,8 @@ def test_bad_case_commands_say_what_was_wrong(store_url: str, text: str, action:
 
 def test_parse_enrol_reads_the_parts_in_any_order() -> None:
     today = date(2026, 11, 29)
-    command = parse_enrol("ENROL whatsapp East Champaran age 7 +91 99999 99999 01-10-2026 hinglish", today)
+    command = parse_enrol("ENROL whatsapp East Champaran age 7 +91 99999 99999 01-10-2026 hinglish guardian",
+                          today)
     assert (command.address, command.channel, command.district, command.returned_on, command.language,
             command.child_age) == ("+919999999999", "whatsapp", "East Champaran", date(2026, 10, 1), "hi-Latn", 7)
     with pytest.raises(CommandProblem) as problem:

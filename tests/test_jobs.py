@@ -23,8 +23,9 @@ from bot.store.lease import Lease
 from bot.store.models import Delivery, InboundSeen, JobRun
 from tests.reports_helpers import AGENT_PHONE, file_report, import_sample
 
+RETENTION = ["retention-drafts", "retention-report-text", "retention-cases", "retention-deliveries"]
 JOBS = ["routing", "escalations", "draft-expiry", "pruning", "conversation-retention", "deliveries", "check-ins",
-        "reminders"]
+        "reminders", "erasures", *RETENTION]
 
 
 def _job(name: str, run, takes: str = "session", interval: float = 10.0, **extra) -> Job:  # type: ignore[no-untyped-def]
@@ -55,12 +56,12 @@ def test_the_registry_lists_every_job_in_order_with_its_interval(helpline_env: o
     assert [job.name for job in jobs] == JOBS
     assert {job.name: job.interval.total_seconds() for job in jobs} == {
         "routing": 2, "escalations": 2, "draft-expiry": 2, "pruning": 3600, "conversation-retention": 3600,
-        "deliveries": 2,
-        "check-ins": 45, "reminders": 45}
+        "deliveries": 2, "check-ins": 45, "reminders": 45, "erasures": 2, **{name: 3600 for name in RETENTION}}
     assert {job.name: job.group for job in jobs} == {name: "followup" if name in ("check-ins", "reminders")
                                                      else "reports" for name in JOBS}
     # database-only jobs run in the runner's one transaction; the ones making slow calls keep their own sessions
-    assert [job.name for job in jobs if job.takes == "session"] == ["routing", "escalations", "draft-expiry", "pruning"]
+    assert [job.name for job in jobs if job.takes == "session"] == ["routing", "escalations", "draft-expiry", "pruning",
+                                                                    *RETENTION]
     assert job_named("deliveries").again_when_busy
     with pytest.raises(KeyError):
         job_named("no-such-job")
@@ -69,7 +70,7 @@ def test_the_registry_lists_every_job_in_order_with_its_interval(helpline_env: o
 def test_a_runner_leaves_out_jobs_whose_worker_it_was_not_given(helpline_env: object) -> None:
     runner = Runner(registry(), JobContext(clock=ManualClock()))
     assert [job.name for job in runner.jobs] == ["routing", "escalations", "draft-expiry", "pruning",
-                                                   "conversation-retention"]
+                                                 "conversation-retention", "erasures", *RETENTION]
 
 
 # --- the runner --------------------------------------------------------------------------------------------------

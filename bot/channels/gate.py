@@ -2,7 +2,8 @@
 
 In order: drop a provider's redelivery (same message id) so a message is processed once; note the sender (their
 pseudonym becomes Rasa's conversation id, so Rasa never stores a phone number); let a registered NGO acknowledge or
-close a report ("OK CODE", "CLOSE CODE note") — nobody else can; keep a location pin or a voice note/photo with the
+close a report ("OK CODE", "CLOSE CODE note") — nobody else can; answer "delete my data" and its confirmation
+(bot/erasure.py); keep a location pin or a voice note/photo with the
 person's open report rather than lose it, and say kindly what the assistant can and cannot do with it; hold back a
 flood from one sender, but never a message that sounds like an emergency. Everything else goes to Rasa as plain text.
 """
@@ -19,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.channels.notices import notice
 from bot.channels.ratelimit import RateLimiter
 from bot.clock import Clock, SystemClock
+from bot.erasure import chat_reply
 from bot.language import detect_language, reply_language
 from bot.ngo_commands import handle_ngo_message
 from bot.nlu.emergency_cues import has_emergency_cue
@@ -54,7 +56,7 @@ class Inbound:
 class Decision:
     """`dialogue`: pass `text` to Rasa as `conversation_id`; otherwise send `replies` (if any) and stop."""
 
-    action: str  # duplicate | ngo | location | media | limited | dialogue
+    action: str  # duplicate | ngo | erasure | location | media | limited | dialogue
     replies: list[str] = field(default_factory=list)
     conversation_id: str | None = None
     text: str | None = None
@@ -148,6 +150,9 @@ def _decide(message: Inbound, clock: Clock) -> Decision:
         if ngo is not None:
             logger.info("NGO command handled: %s", ngo.action)
             return Decision("ngo", [ngo.reply])
+        erasure = chat_reply(message.channel, message.address, message.text, language, clock)
+        if erasure is not None:  # "delete my data" and its confirmation never reach Rasa (bot/erasure.py)
+            return Decision("erasure", erasure)
     if message.location is not None:
         latitude, longitude = message.location
         pin = f"{latitude:.5f},{longitude:.5f}"

@@ -9,6 +9,7 @@ the dialogue fails (say Redis, which holds Rasa's conversation locks in producti
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Dict
 
@@ -21,6 +22,8 @@ from bot import rasa_patches
 from bot.channels.gate import language_of
 from bot.channels.inbound import DEFAULT_MAX_CHARS, InboundTextError, clean_sender, clean_text
 from bot.channels.notices import failure_replies
+from bot.erasure import chat_reply
+from bot.rasa_telemetry import ensure_off as ensure_telemetry_off
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +53,7 @@ class RestInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> RestInput:
+        ensure_telemetry_off()
         credentials = credentials or {}
         return cls(max_message_chars=int(credentials.get("max_message_chars", DEFAULT_MAX_CHARS)))
 
@@ -82,6 +86,9 @@ class RestInput(InputChannel):
                 status = 413 if error.reason == "too_long" else 400
                 return response.json({"error": error.reason, "detail": error.detail}, status=status)
 
+            erasure = await asyncio.to_thread(chat_reply, "rest", sender, text, language_of(text))
+            if erasure is not None:  # "delete my data" and its confirmation never reach Rasa (bot/erasure.py)
+                return response.json([{"recipient_id": sender, "text": reply} for reply in erasure])
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))

@@ -44,6 +44,7 @@ from bot.channels.telegram_updates import _PRIVATE, Incoming, read_update  # noq
 from bot.delivery.senders import _telegram_error, telegram_bot
 from bot.dialogue.questions import MAIN_MENU, QUESTIONS
 from bot.ngo_commands import is_ngo
+from bot.rasa_telemetry import ensure_off as ensure_telemetry_off
 from bot.settings import Settings, get_settings
 from bot.text.bidi import mark_rtl
 
@@ -252,6 +253,7 @@ class TelegramInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> TelegramInput:
+        ensure_telemetry_off()
         return cls(get_settings())
 
     def __init__(self, settings: Settings | None = None, poll_timeout: int = POLL_TIMEOUT_SECONDS) -> None:

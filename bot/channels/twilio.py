@@ -45,6 +45,7 @@ from bot.channels.inbound import InboundTextError, clean_text
 from bot.channels.notices import failure_replies
 from bot.clock import as_utc
 from bot.delivery.senders import DeliveryError, TwilioSender, twilio_status_callback
+from bot.rasa_telemetry import ensure_off as ensure_telemetry_off
 from bot.reports.worker import WHATSAPP_WINDOW, provider_failed  # re-queues a forward Twilio could not deliver
 from bot.settings import Settings, get_settings
 from bot.sms import split_for_sms
@@ -285,6 +286,7 @@ class TwilioInput(InputChannel):
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> TwilioInput:
         """credentials.yml only switches the channel on; every setting (and secret) comes from the environment via
         bot/settings.py, so a deployment has one place to configure."""
+        ensure_telemetry_off()
         return cls(get_settings())
 
     def __init__(self, settings: Settings | None = None) -> None:

@@ -25,6 +25,7 @@ from bot.language import REPLY_LANGUAGES
 from bot.reports.codes import new_code
 from bot.reports.outbox import audit
 from bot.store import contacts
+from bot.store.consents import record_consent
 from bot.store.models import CheckIn, CompensationClaim, Contact, FollowupCase, Ngo, Report
 
 CHANNELS = ("sms", "whatsapp", "telegram", "rest")
@@ -53,6 +54,9 @@ class Enrolment:
     school_stage: str = "not_enrolled"
     school_name: str | None = None
     claims: dict[str, str] = field(default_factory=dict)  # scheme -> stage
+    # For a child under 18: how the guardian's identity and consent were checked (DPDP Act s.9(1), Rule 10), e.g.
+    # "CWC file", "Aadhaar seen", "DigiLocker"; required when an NGO enrols a child whose age it gives.
+    guardian_consent: str | None = None
 
 
 def normalise_address(channel: str, address: str) -> str:
@@ -98,6 +102,9 @@ def _validate(enrolment: Enrolment, today: date) -> tuple[str, str | None, str]:
         raise EnrolmentError("follow-up covers the two years after return; this child came back earlier")
     if enrolment.child_age is not None and not 0 < enrolment.child_age < 19:
         raise EnrolmentError("the child's age must be between 1 and 18")
+    if enrolment.child_age is not None and enrolment.child_age < 18 and not (enrolment.guardian_consent or "").strip():
+        raise EnrolmentError("a child under 18 needs the guardian's consent: say how the guardian was checked "
+                             "(e.g. --guardian-consent 'CWC file')")
     if enrolment.school_stage not in SCHOOL_STAGES:
         raise EnrolmentError(f"school stage must be one of {', '.join(SCHOOL_STAGES)}")
     for scheme, stage in enrolment.claims.items():
@@ -154,10 +161,25 @@ def create_case(session: Session, enrolment: Enrolment, ngo: Ngo | None, status:
         session.add(CompensationClaim(case_id=case.id, scheme=scheme, stage=stage, updated_at=now,
                                       applied_on=enrolment.returned_on if stage != "not_started" else None))
     remember_contact(session, enrolment.channel, address, enrolment.language)
+    _record_consents(session, enrolment, address, case, now, actor)
     if status == "active":
         schedule_checkins(session, case, now)
     audit(session, None, actor, "case_enrolled", f"case {case.reference} district={district} status={status}", now)
     return case
+
+
+def _record_consents(session: Session, enrolment: Enrolment, address: str, case: FollowupCase, now: datetime,
+                     actor: str) -> None:
+    """The consent to follow-up (the family's own "yes" to the offer, or the NGO's word that the family agreed) and,
+    for a child, the guardian's, with how the guardian was checked."""
+    by_family = actor == "family"
+    wording = "utter_followup_offer" if by_family else f"asked by the NGO in its own words ({actor})"
+    record_consent(session, enrolment.channel, address, "followup", wording[:80], enrolment.language,
+                   given_by="self" if by_family else "ngo", case_id=case.id, now=now)
+    if enrolment.guardian_consent:
+        record_consent(session, enrolment.channel, address, "guardian", wording[:80], enrolment.language,
+                       given_by="guardian", verification=enrolment.guardian_consent.strip()[:80], case_id=case.id,
+                       now=now)
 
 
 def schedule_checkins(session: Session, case: FollowupCase, now: datetime) -> int:

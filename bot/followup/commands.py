@@ -85,7 +85,9 @@ _PHONE_START = re.compile(r"^(?:whatsapp:)?(?:\+|00)\d")
 _DIGIT_GROUP = re.compile(r"^\d[\d-]*$")
 _CODE = re.compile(r"^\s*(\d{3})[\s-]?(\d{4})(?!\d)\s*(.*)$", re.S)
 
-ENROL_FORMAT = "ENROL +91XXXXXXXXXX district DD-MM-YYYY [age N] [hi|bho|en|hinglish] [whatsapp|sms]"
+ENROL_FORMAT = "ENROL +91XXXXXXXXXX district DD-MM-YYYY [age N guardian] [hi|bho|en|hinglish] [whatsapp|sms]"
+# "guardian": the NGO checked who the child's guardian is and has their consent (DPDP Act s.9(1), Rule 10).
+GUARDIAN_WORDS = frozenset({"guardian", "guardian-consent", "abhibhavak", "अभिभावक"})
 CASE_FORMAT = "CASE number school enrolled|bridge_class|attending [school]  /  CASE number clts applied|sanctioned|paid"
 
 class CommandProblem(ValueError):
@@ -104,6 +106,7 @@ class EnrolCommand:
     returned_on: date
     language: str = "hi"
     child_age: int | None = None
+    guardian_consent: bool = False  # the NGO says it checked the guardian and has their consent ("guardian")
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,7 @@ def _looks_like_date(token: str) -> bool:
     return bool(_DATE.match(token) or _ISO_DATE.match(token) or _SHORT_YEAR.match(token))
 
 
-def _enrol_words(tokens: list[str]) -> tuple[str | None, date | None, int | None, str, str, list[str]]:
+def _enrol_words(tokens: list[str]) -> tuple[str | None, date | None, int | None, str, str, list[str], bool]:
     """ENROL's words read: phone number (as written), return date, age, language, channel and the other words (the
     district); `parse_enrol` checks them. Raises CommandProblem for a word it cannot place."""
     phone: str | None = None
@@ -163,6 +166,7 @@ def _enrol_words(tokens: list[str]) -> tuple[str | None, date | None, int | None
     age: int | None = None
     language, channel = "hi", "sms"
     rest: list[str] = []
+    guardian = False
     i = 0
     while i < len(tokens):
         token, low = tokens[i], tokens[i].lower()
@@ -187,6 +191,8 @@ def _enrol_words(tokens: list[str]) -> tuple[str | None, date | None, int | None
         elif low.isdigit() and len(low) <= 2 and i + 1 < len(tokens) and tokens[i + 1].lower() in YEAR_WORDS:
             age = int(low)
             i += 1
+        elif low in GUARDIAN_WORDS:
+            guardian = True
         elif low in LANGUAGE_WORDS:
             language = LANGUAGE_WORDS[low]
         elif low in FAMILY_CHANNELS:
@@ -198,12 +204,12 @@ def _enrol_words(tokens: list[str]) -> tuple[str | None, date | None, int | None
         else:
             rest.append(token)
         i += 1
-    return phone, returned, age, language, channel, rest
+    return phone, returned, age, language, channel, rest, guardian
 
 
 def parse_enrol(text: str, today: date) -> EnrolCommand:
     """Read an ENROL message (the words may come in any order after the phone number). Raises CommandProblem."""
-    phone, returned, age, language, channel, rest = _enrol_words(_tokens(text)[1:])
+    phone, returned, age, language, channel, rest, guardian = _enrol_words(_tokens(text)[1:])
     if phone is None:
         raise CommandProblem("no_phone")
     try:
@@ -223,7 +229,9 @@ def parse_enrol(text: str, today: date) -> EnrolCommand:
         raise CommandProblem("too_old", returned.strftime("%d-%m-%Y"))
     if age is not None and not 0 < age < 19:
         raise CommandProblem("bad_age")
-    return EnrolCommand(address, channel, district.name, returned, language, age)
+    if age is not None and age < 18 and not guardian:
+        raise CommandProblem("no_guardian_consent")
+    return EnrolCommand(address, channel, district.name, returned, language, age, guardian)
 
 
 def _stage(tokens: list[str], aliases: dict[str, str]) -> tuple[str | None, int]:
@@ -303,7 +311,8 @@ def _enrol(session: Session, ngo: Ngo, channel: str, text: str, now: datetime) -
     if existing is not None:
         return _reply(ngo, "exists", ref=existing.reference)
     enrolment = Enrolment(channel=command.channel, address=command.address, district=command.district,
-                          returned_on=command.returned_on, language=command.language, child_age=command.child_age)
+                          returned_on=command.returned_on, language=command.language, child_age=command.child_age,
+                          guardian_consent="checked by the NGO (ENROL message)" if command.guardian_consent else None)
     try:
         case = create_case(session, enrolment, ngo, "active", now, f"ngo:{ngo.key}")
     except EnrolmentError as error:

@@ -27,14 +27,18 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock, SystemClock
 from bot.settings import get_settings
-from bot.store.models import CheckIn, InboundSeen, Report, ReportDraft
+from bot.store.models import CheckIn, Erasure, InboundSeen, Report, ReportDraft
 
 if TYPE_CHECKING:
     from bot.followup.worker import FollowupWorker
     from bot.reports.worker import DeliveryWorker
 
-SEEN_KEPT_FOR = timedelta(days=7)  # providers redeliver within hours; a week of message ids is plenty
 PRUNE_EVERY = timedelta(hours=1)
+
+
+def _seen_kept_for() -> timedelta:
+    """Providers redeliver within hours; a week of message ids is plenty (HELPLINE_INBOUND_ID_RETENTION_DAYS)."""
+    return timedelta(days=get_settings().inbound_id_retention_days)
 
 
 @dataclass
@@ -111,12 +115,12 @@ def _expired_drafts(session: Session, now: datetime) -> int:
 def _prune(session: Session, now: datetime) -> int:
     from bot.store.inbound import prune_seen
 
-    return prune_seen(session, SEEN_KEPT_FOR, now)
+    return prune_seen(session, _seen_kept_for(), now)
 
 
 def _prunable(session: Session, now: datetime) -> int:
     return session.execute(
-        select(func.count(InboundSeen.id)).where(InboundSeen.seen_at < now - SEEN_KEPT_FOR)
+        select(func.count(InboundSeen.id)).where(InboundSeen.seen_at < now - _seen_kept_for())
     ).scalar_one()
 
 
@@ -178,6 +182,40 @@ def _due_reminders(session: Session, now: datetime) -> int:
     ).scalar_one()
 
 
+# --- retention and erasure (issue 14) ------------------------------------------------------------------------------
+
+def _retention(kind: str) -> tuple[Callable[[Session, datetime], int], Callable[[Session, datetime], int]]:
+    """(run, backlog) of one retention job: bot.followup.retention's functions with the period from the settings."""
+    from bot.followup import retention
+
+    erase, due, setting = {
+        "drafts": (retention.erase_old_drafts, retention.old_drafts_due, "draft_retention_days"),
+        "report-text": (retention.erase_closed_report_text, retention.closed_report_text_due,
+                        "report_text_retention_days"),
+        "cases": (retention.erase_ended_cases, retention.ended_cases_due, "case_retention_days"),
+        "deliveries": (retention.erase_old_deliveries, retention.old_deliveries_due, "delivery_retention_days"),
+    }[kind]
+
+    def run(session: Session, now: datetime) -> int:
+        return erase(session, now, getattr(get_settings(), setting))
+
+    def backlog(session: Session, now: datetime) -> int:
+        return due(session, now, getattr(get_settings(), setting))
+
+    return run, backlog
+
+
+def _finish_erasures(context: JobContext, now: datetime) -> int:
+    # Erasures a killed process left half-way: their tracker conversations are deleted, then they are marked done.
+    from bot.erasure import finish_pending
+
+    return finish_pending(context.clock)
+
+
+def _pending_erasures(session: Session, now: datetime) -> int:
+    return session.execute(select(func.count(Erasure.id)).where(Erasure.status == "pending")).scalar_one()
+
+
 def registry() -> list[Job]:
     """Every background job, in the order a pass runs them (the order the delivery worker always took)."""
     settings = get_settings()
@@ -198,6 +236,17 @@ def registry() -> list[Job]:
         Job("reminders", followup_poll, _remind, _due_reminders,
             "remind families who have not answered; alert the NGO after the last", takes="context",
             group="followup", again_when_busy=True, needs="followup"),
+        Job("erasures", poll, _finish_erasures, _pending_erasures,
+            "finish erasures a stopped process left half-way (the conversation in Rasa's tracker store)",
+            takes="context"),
+        Job("retention-drafts", PRUNE_EVERY, *_retention("drafts"),
+            "erase report drafts that could not be sent (HELPLINE_DRAFT_RETENTION_DAYS)"),
+        Job("retention-report-text", PRUNE_EVERY, *_retention("report-text"),
+            "erase closed reports' free text and reporter number (HELPLINE_REPORT_TEXT_RETENTION_DAYS)"),
+        Job("retention-cases", PRUNE_EVERY, *_retention("cases"),
+            "erase closed cases' personal fields (HELPLINE_CASE_RETENTION_DAYS)"),
+        Job("retention-deliveries", PRUNE_EVERY, *_retention("deliveries"),
+            "delete old delivery records of closed reports (HELPLINE_DELIVERY_RETENTION_DAYS)"),
     ]
 
 

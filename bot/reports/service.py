@@ -28,6 +28,7 @@ from bot.reports.outbox import audit, enqueue_to_ngo
 from bot.reports.routing import NoRouteError, chain_for, corridor_ngo
 from bot.settings import get_settings
 from bot.store import contacts
+from bot.store.consents import record_consent
 from bot.store.models import Report, ReportDraft
 
 KINDS = ("recruitment", "missing", "emergency")
@@ -118,6 +119,9 @@ def _store(session: Session, kind: str, code: str, fields: dict[str, Any], chann
     session.flush()
     audit(session, report, "reporter", "received",
           f"kind={kind} district={district or 'unknown'} urgent={urgent} via {channel}", now)
+    if consent != "anonymous":  # the answer to "can the NGO call you back?" (1 share, 2 helpline only)
+        record_consent(session, channel, sender, "share_number" if consent == "share" else "callback",
+                       "utter_ask_report_contact", language, report_id=report.id, now=now)
     first_ngo = route_report(session, report, now)
     if draft_key is not None:
         deleted = session.execute(delete(ReportDraft).where(ReportDraft.conversation_key == draft_key))

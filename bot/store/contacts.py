@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.crypto import decrypt, encrypt, pseudonym
+from bot.store.consents import record_consent
 from bot.store.models import CallbackRequest, Contact, SentChatMessage, utcnow
 
 
@@ -30,6 +31,8 @@ def record_callback_request(session: Session, channel: str, address: str, langua
     contact.language = language or contact.language
     request = CallbackRequest(contact_id=contact.id, language=language, consent_given_at=utcnow())
     session.add(request)
+    record_consent(session, channel, address, "callback", "utter_ask_callback_consent", language,
+                   now=request.consent_given_at)
     session.flush()
     return int(request.id)
 

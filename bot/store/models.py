@@ -45,6 +45,7 @@ class Contact(Base):
     discreet_since = Column(DateTime(timezone=True), nullable=True)
     code_word_key = Column(String(64), nullable=True)
     home_visit_only_at = Column(DateTime(timezone=True), nullable=True)  # the code word was sent: nothing more
+    erasure_asked_at = Column(DateTime(timezone=True), nullable=True)  # "delete my data" awaiting its confirmation
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -153,6 +154,7 @@ class Report(Base):
     # through the same outbox, acknowledgement and escalation. `alert_key` makes raising one idempotent.
     case_id = Column(Integer, ForeignKey("cases.id"), nullable=True, index=True)
     alert_key = Column(String(64), nullable=True, unique=True)
+    text_erased_at = Column(DateTime(timezone=True), nullable=True)  # retention erased its free text (issue 14)
 
     deliveries = relationship("Delivery", back_populates="report", order_by="Delivery.id")
 
@@ -424,3 +426,42 @@ class SentChatMessage(Base):
     contact_key = Column(String(64), nullable=False, index=True)  # pseudonym(channel, chat id)
     message_id = Column(Integer, nullable=False)
     sent_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+# --- Erasure and consent (issue 14) -------------------------------------------------------------------------------
+
+
+class Erasure(Base):
+    """One erasure of a person's data, for the audit: who asked, when, and how many rows of each kind went — never
+    the number, the pseudonym or any name. `conversations_encrypted` holds the Rasa conversation ids still to be
+    deleted from the tracker store (a separate database) while `status` is "pending"; it is emptied when done, and a
+    job finishes an erasure whose process was killed in between."""
+
+    __tablename__ = "erasures"
+
+    id = Column(Integer, primary_key=True)
+    requested_at = Column(DateTime(timezone=True), nullable=False)
+    finished_at = Column(DateTime(timezone=True), nullable=True)
+    actor = Column(String(80), nullable=False)  # person (their own request) | cli
+    status = Column(String(16), nullable=False, default="pending", index=True)  # pending | done
+    conversations_encrypted = Column(LargeBinary, nullable=True)
+    counts = Column(String(300), nullable=False, default="")  # "contacts=1 callbacks=2 ..."
+
+
+class Consent(Base):
+    """A consent as given: the purpose, the exact wording shown (catalogue message id + language) and when. The
+    burden of proving consent lies on the helpline (DPDP Act s.6(10)); `given_by` says who consented (the person, or
+    for a child the guardian, with how the guardian was verified)."""
+
+    __tablename__ = "consents"
+
+    id = Column(Integer, primary_key=True)
+    contact_key = Column(String(64), nullable=False, index=True)  # pseudonym(channel, address)
+    purpose = Column(String(32), nullable=False)  # callback | followup | share_number | guardian
+    message_id = Column(String(80), nullable=False)  # the catalogue id of the wording the person agreed to
+    language = Column(String(16), nullable=True)
+    given_at = Column(DateTime(timezone=True), nullable=False)
+    given_by = Column(String(16), nullable=False, default="self")  # self | guardian | ngo (recorded on their word)
+    verification = Column(String(80), nullable=True)  # guardian: how identity and age were checked (Rule 10)
+    case_id = Column(Integer, ForeignKey("cases.id", ondelete="SET NULL"), nullable=True)
+    report_id = Column(Integer, ForeignKey("reports.id", ondelete="SET NULL"), nullable=True)
