@@ -723,6 +723,8 @@ ROMAN_URDU = [
     "mere farzand ki taleem ke liye kya karein",
     "muawza abhi tak nahi mila meharbani karke batain",
     "bachay ko abhi train mein le ja rahay hain jaldi madad krain",
+    "allah hafiz",
+    "mobile recharge kr do",
 ]
 
 
