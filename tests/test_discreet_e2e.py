@@ -42,7 +42,9 @@ REVEALING = re.compile(
     + r"|(?<!\d)\d{6,}(?!\d)", re.IGNORECASE)
 
 CODE_WORDS = {"en": "guava", "hi": "अमरूद", "hi-Latn": "kathal", "bho": "लीची"}
-REFUSED = {"en": "menu", "hi": "हाँ", "hi-Latn": "status", "bho": "बचाईं"}  # a menu word, yes, a command, a cry for help
+# A menu word, "yes", a command, a number. (A cry for help is refused too, but it is first of all an emergency: the
+# emergency numbers come back instead, tests/test_discreet.py checks its refusal.)
+REFUSED = {"en": "menu", "hi": "हाँ", "hi-Latn": "status", "bho": "5"}
 DONT_KNOW = {"en": "don't know", "hi": "पता नहीं", "hi-Latn": "pata nahi", "bho": "पता ना"}
 TIPS = {"en": "a man offering 5000 advance to parents for sending boys to work in Jaipur",
         "hi": "एक आदमी 5000 एडवांस दे रहा है लड़कों को जयपुर ले जाने के लिए",
