@@ -157,6 +157,7 @@ def test_console_in_chromium(world: World, console_url: str, browser: tuple[str,
     driver.find_element(By.ID, "district").send_keys("Nawada")
     driver.execute_script("document.getElementById('returned-on').value = '2026-10-01'")
     driver.find_element(By.ID, "child-age").send_keys("12")
+    driver.find_element(By.ID, "guardian-consent").send_keys("CWC file (test)")
     _fits(driver, viewport)
     _shot(driver, viewport, "enrol")
     _submit(driver, "enrol")
