@@ -16,6 +16,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.console.app import CONTENT_SECURITY_POLICY
+from bot.console.stats_views import SVG_POLICY
 from bot.followup.coordinator import update_case
 from bot.stats import FIGURES
 from bot.store.db import session_scope
@@ -114,7 +115,8 @@ def test_chart_is_svg_with_devanagari_in_hindi(world: World) -> None:
     sign_in(client, world, "coord-bihar")
     english = client.get("/stats/reports_by_kind.svg?by=district")
     assert english.mimetype == "image/svg+xml"
-    assert english.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert english.headers["Content-Security-Policy"] == SVG_POLICY and "script" not in SVG_POLICY
+    assert "<script" not in english.get_data(as_text=True)
     assert english.headers["X-Content-Type-Options"] == "nosniff"
     ElementTree.fromstring(english.get_data())  # valid XML
     assert "Gaya" in english.get_data(as_text=True) and "गया" not in english.get_data(as_text=True)
@@ -124,5 +126,7 @@ def test_chart_is_svg_with_devanagari_in_hindi(world: World) -> None:
     words = "".join(root.itertext())
     assert "गया" in words and "पटना" in words and "प्रकार के अनुसार रिपोर्टें" in words
     assert "Jaipur" not in words and "जयपुर" not in words
-    page = client.get("/stats").get_data(as_text=True)
+    response = client.get("/stats")
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    page = response.get_data(as_text=True)
     assert "<script" not in page and "प्रकार के अनुसार रिपोर्टें" in page
