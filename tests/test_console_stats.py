@@ -63,7 +63,7 @@ def test_each_role_counts_only_its_scope(world: World, account: str) -> None:
     index = client.get("/stats")
     assert index.status_code == 200
     for figure in FIGURES:  # each chart an image of the console's own origin, each with its CSV
-        assert f'src="/stats/{figure}.svg?by=district_month"' in index.get_data(as_text=True)
+        assert f'src="/stats/{figure}.svg?by=district"' in index.get_data(as_text=True)
         assert client.get(f"/stats/{figure}").status_code == 200
 
 
@@ -130,3 +130,20 @@ def test_chart_is_svg_with_devanagari_in_hindi(world: World) -> None:
     assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     page = response.get_data(as_text=True)
     assert "<script" not in page and "प्रकार के अनुसार रिपोर्टें" in page
+
+
+def test_charts_stay_small(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One bar per district unless asked (per month for one district); past CHART_ROWS rows the chart is cut and the
+    page says so, while the table and the CSV keep every row."""
+    from bot.console import stats_views
+
+    client = client_for(world.clock)
+    sign_in(client, world, "admin")
+    assert 'src="/stats/school.svg?district=Gaya&amp;by=month"' in client.get("/stats?district=Gaya").get_data(
+        as_text=True)
+    monkeypatch.setattr(stats_views, "CHART_ROWS", 2)
+    words = "".join(ElementTree.fromstring(client.get("/stats/reports_by_kind.svg").get_data()).itertext())
+    assert "Gaya" in words and "Jaipur" in words and "Patna" not in words  # the first two rows, alphabetically
+    page = client.get("/stats/reports_by_kind").get_data(as_text=True)
+    assert 'id="stats-clipped"' in page and "Patna</td>" in page
+    assert len(_csv(client, "reports_by_kind")) == 4

@@ -15,6 +15,7 @@ decrypted or shown, which is what the audit log records (see README "Accountabil
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from flask import Blueprint, Response, abort, g, render_template, request
@@ -34,6 +35,9 @@ from bot.store.models import FollowupCase, Report
 bp = Blueprint("stats", __name__)
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 FILTERS = ("district", "from", "to", "by")
+# A chart draws at most this many rows (matplotlib's cost grows with them, and a phone cannot show more); the table
+# and the CSV have them all, and the page says so.
+CHART_ROWS = 40
 # A chart's own policy: matplotlib writes its fonts and colours as style attributes, which the pages' policy (styles
 # from the console's stylesheet only) would drop if a browser applied it inside the image; scripts stay forbidden.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
@@ -53,10 +57,12 @@ def _month(value: str | None, after: bool = False) -> date | None:
 
 
 def _filters() -> dict[str, str]:
+    """The filters of the query string. Grouped by district unless asked otherwise (by month when one district is
+    chosen): one bar per district keeps a chart small and quick to draw; district x month is there for the tables."""
     values = {name: (request.args.get(name) or "").strip() for name in FILTERS}
     if values["by"] and values["by"] not in KEY_COLUMNS:
         abort(400)
-    values["by"] = values["by"] or "district_month"
+    values["by"] = values["by"] or ("month" if values["district"] else "district")
     return values
 
 
@@ -105,6 +111,7 @@ def index():  # type: ignore[no-untyped-def]
     filters = _filters()
     _month(filters["from"]), _month(filters["to"])
     return render_template("stats.html", figures=list(FIGURES), filters=filters, query=_query(filters),
+                           chart_rows=CHART_ROWS,
                            groupings=list(KEY_COLUMNS))
 
 
@@ -118,6 +125,7 @@ def figure_page(figure: str):  # type: ignore[no-untyped-def]
     rows = [(row_label(table, row, language), *row[len(table.key_columns):]) for row in table.rows]
     headers = [t("stats.col.key")] + [_header(c) for c in table.columns[len(table.key_columns):]]
     return render_template("stats_figure.html", figure=figure, table=table, rows=rows, headers=headers,
+                           clipped=len(rows) > CHART_ROWS, chart_rows=CHART_ROWS,
                            filters=filters, query=_query(filters), groupings=list(KEY_COLUMNS))
 
 
@@ -134,6 +142,8 @@ def _header(column: str) -> str:
 def chart(figure: str) -> Response:
     """The chart as image/svg+xml from the console's own origin (the CSP allows images from 'self' only)."""
     table = _table(figure, _filters())
+    if len(table.rows) > CHART_ROWS:
+        table = replace(table, rows=table.rows[:CHART_ROWS])
     return Response(chart_svg(table, current_language(), labels(table)), mimetype="image/svg+xml",
                     headers={"Content-Security-Policy": SVG_POLICY})
 
