@@ -6,8 +6,8 @@ district's NGO, enrol a family and record a check-in's answers, read a chart of 
 its table, its SVG with Devanagari names in Hindi). Screenshots go to var/screenshots/, or to the directory named
 by HELPLINE_SCREENSHOTS_DIR: the README's are refreshed with
 `HELPLINE_SCREENSHOTS_DIR=docs/screenshots .venv/bin/python -m pytest tests/test_console_browser.py -q`, so a
-plain test run leaves the checkout clean. The console runs in a thread of this process with a ManualClock, so the codes are computed for the
-console's own time and nothing depends on the wall clock."""
+plain test run leaves the checkout clean. The console runs in a thread of this process with a ManualClock, so the
+codes are computed for the console's own time and nothing depends on the wall clock."""
 
 from __future__ import annotations
 

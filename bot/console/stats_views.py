@@ -24,8 +24,8 @@ from sqlalchemy import and_
 
 from bot.console.context import now
 from bot.console.i18n import current_language, t
-from bot.gazetteer import load_gazetteer
 from bot.console.scope import Viewer, cases_clause, reports_clause
+from bot.gazetteer import load_gazetteer
 from bot.stats import FIGURES, Scope, StatTable, chart_svg
 from bot.stats.charts import row_label
 from bot.stats.table import KEY_COLUMNS
