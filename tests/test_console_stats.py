@@ -147,3 +147,19 @@ def test_charts_stay_small(world: World, monkeypatch: pytest.MonkeyPatch) -> Non
     page = client.get("/stats/reports_by_kind").get_data(as_text=True)
     assert 'id="stats-clipped"' in page and "Patna</td>" in page
     assert len(_csv(client, "reports_by_kind")) == 4
+
+
+def test_the_bench_pages_all_answer(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make bench`'s console pages (scripts/bench_console_pages.py) sign in as its three people and get a 200 from
+    every page, on a small seeded store: the benchmark measures pages, not error responses."""
+    from scripts.bench_console_pages import console_pages
+    from scripts.seed_console import seed
+
+    monkeypatch.setenv("HELPLINE_TRANSLATOR", "off")
+    fast_hashing(monkeypatch)
+    with session_scope() as session:
+        seed(session, 300, 150)
+    pages = console_pages()
+    assert len(pages) == 3 * 6 + 2 * 2 * len(FIGURES)
+    for page in pages:
+        assert page.run()  # raises on anything but 200
