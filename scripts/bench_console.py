@@ -5,6 +5,11 @@
                                                                            # schema in HELPLINE_TEST_POSTGRES_URL)
     ... --url http://127.0.0.1:8080/stats --cookie "session=..."           # also time pages of a running console
     ... --pages bot.console.bench:pages                                    # or a function returning more `Page`s
+    ... --no-stats --repeats 10                                            # only the console's pages
+
+The console's pages (scripts/bench_console_pages.py: dashboard, reports, a report, cases overdue, a case, the
+statistics page, each figure's table and chart) are timed through the Flask application as three people (Magadh's
+NGO staff, Bihar's coordinator, an admin); then the statistics functions alone.
 
 A page is anything that can be called: the statistics pages are timed as the console will serve them (a new
 transaction per request, the figure's rows, its CSV and its SVG chart), over three views: an admin's (every district),
@@ -193,11 +198,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", action="append", default=[], help="a console page to GET (repeatable)")
     parser.add_argument("--cookie", help="Cookie header for --url (a logged-in session)")
     parser.add_argument("--pages", action="append", default=[], help="module:function returning more Pages")
-    parser.add_argument("--no-stats", action="store_true", help="only the --url/--pages pages")
+    parser.add_argument("--no-stats", action="store_true", help="not the statistics functions (stats_pages)")
+    parser.add_argument("--no-console", action="store_true", help="not the console's pages (bench_console_pages)")
     args = parser.parse_args(argv)
 
     def run() -> None:
-        pages = [] if args.no_stats else stats_pages()
+        from scripts.bench_console_pages import console_pages
+
+        pages = [] if args.no_console else console_pages()
+        pages += [] if args.no_stats else stats_pages()
         pages += extra_pages(args.pages) + [url_page(url, args.cookie) for url in args.url]
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {args.repeats} views per page")
         measure(pages, args.repeats)

@@ -120,7 +120,8 @@ def test_enrol_record_a_checkin_and_change_stages_from_forms(world: World) -> No
     sign_in(client, world, "staff-magadh")
     response = post_form(client, "/cases/new", "/cases/new", {
         "channel": "sms", "address": "+15005550299", "district": "gaya", "returned_on": "2026-10-01",
-        "language": "hi", "child_age": "13", "guardian_name": "Sita Devi", "child_name": "Ramu", "place": "Rampur"})
+        "language": "hi", "child_age": "13", "guardian_name": "Sita Devi",
+        "guardian_consent": "CWC file (test)", "child_name": "Ramu", "place": "Rampur"})
     assert response.status_code == 302
     reference = response.headers["Location"].rsplit("/", 1)[-1]
     with session_scope() as session:

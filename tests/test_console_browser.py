@@ -2,12 +2,16 @@
 /usr/bin/chromedriver (never a browser download). At a desktop size and at a 390-pixel phone size: a coordinator
 signs in with two-factor (enrolling it: the key is read off the page once, the code computed with pyotp), NGO staff
 sign in with their code, acknowledge a report made through the helpline's own services and refer it to another
-district's NGO, enrol a family and record a check-in's answers. Screenshots go to docs/screenshots/ (the README
-shows them). The console runs in a thread of this process with a ManualClock, so the codes are computed for the
-console's own time and nothing depends on the wall clock."""
+district's NGO, enrol a family and record a check-in's answers, read a chart of the statistics (its image loaded,
+its table, its SVG with Devanagari names in Hindi). Screenshots go to var/screenshots/, or to the directory named
+by HELPLINE_SCREENSHOTS_DIR: the README's are refreshed with
+`HELPLINE_SCREENSHOTS_DIR=docs/screenshots .venv/bin/python -m pytest tests/test_console_browser.py -q`, so a
+plain test run leaves the checkout clean. The console runs in a thread of this process with a ManualClock, so the
+codes are computed for the console's own time and nothing depends on the wall clock."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +34,8 @@ from bot.store.db import session_scope
 from bot.store.models import Delivery, FollowupCase, Report
 from tests.console_helpers import PASSWORD, World, build_world, fast_hashing, ngo_id
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / os.environ.get("HELPLINE_SCREENSHOTS_DIR", "var/screenshots")  # an absolute path stays absolute
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
@@ -157,6 +162,7 @@ def test_console_in_chromium(world: World, console_url: str, browser: tuple[str,
     driver.find_element(By.ID, "district").send_keys("Nawada")
     driver.execute_script("document.getElementById('returned-on').value = '2026-10-01'")
     driver.find_element(By.ID, "child-age").send_keys("12")
+    driver.find_element(By.ID, "guardian-consent").send_keys("CWC file (test)")
     _fits(driver, viewport)
     _shot(driver, viewport, "enrol")
     _submit(driver, "enrol")
@@ -177,3 +183,28 @@ def test_console_in_chromium(world: World, console_url: str, browser: tuple[str,
     driver.get(f"{console_url}/?lang=hi")
     assert "तुरंत करने वाले काम" in driver.page_source
     _shot(driver, viewport, "action-needed-hindi")
+    _read_a_chart(driver, console_url, viewport)
+
+
+def _images_loaded(driver: WebDriver) -> bool:
+    return bool(driver.execute_script(
+        "return Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"))
+
+
+def _read_a_chart(driver: WebDriver, url: str, viewport: str) -> None:
+    """Magadh's staff: the statistics page's charts load (SVG images from the console, under its CSP), the figure's
+    table counts the one Gaya report, and the chart in Hindi names the district in Devanagari."""
+    driver.get(f"{url}/stats?lang=en&by=district")
+    WebDriverWait(driver, 15).until(_images_loaded)
+    assert len(driver.find_elements(By.CSS_SELECTOR, "img.chart")) == 5
+    _fits(driver, viewport)
+    _shot(driver, viewport, "statistics")
+    _follow(driver, By.LINK_TEXT, "Reports by kind")
+    WebDriverWait(driver, 15).until(_images_loaded)
+    cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#stats-table tbody tr:first-child td")]
+    assert cells[0] == "Gaya" and cells[-1] == "1", cells  # one report, made in Gaya; nothing outside the scope
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#stats-table tbody tr")) == 1
+    _fits(driver, viewport)
+    _shot(driver, viewport, "statistics-figure")
+    driver.get(f"{url}/stats/reports_by_kind.svg?lang=hi&by=district")
+    assert "गया" in driver.page_source and "प्रकार के अनुसार रिपोर्टें" in driver.page_source

@@ -127,8 +127,9 @@ def enrol():  # type: ignore[no-untyped-def]
         enrolment = Enrolment(channel=form.channel.data or "sms", address=form.address.data or "",
                               district=form.district.data or "", returned_on=form.returned_on.data,
                               language=form.language.data or "hi", child_age=form.child_age.data,
-                              guardian_name=form.guardian_name.data or None, child_name=form.child_name.data or None,
-                              place=form.place.data or None)
+                              guardian_name=form.guardian_name.data or None,
+                              guardian_consent=form.guardian_consent.data or None,
+                              child_name=form.child_name.data or None, place=form.place.data or None)
         try:
             with session_scope() as db:
                 ngo = ngo_of(db, viewer)

@@ -49,6 +49,8 @@ class EnrolForm(FlaskForm):
     language = SelectField(choices=[(code, code) for code in LANGUAGES])
     child_age = IntegerField(validators=[Optional(), NumberRange(min=0, max=18)])
     guardian_name = StringField(validators=[Optional(), Length(max=100)])
+    # How the guardian's identity and consent were checked (required by bot.followup.cases for a child under 18).
+    guardian_consent = StringField(validators=[Optional(), Length(max=80)])
     child_name = StringField(validators=[Optional(), Length(max=100)])
     place = StringField(validators=[Optional(), Length(max=100)])
 

@@ -8,8 +8,10 @@ own machine with the key); lists and the CSV carry no names, phone numbers or fr
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -84,7 +86,15 @@ class Enrolled:
     first_contact: date | None
 
 
-def is_overdue(checkin: CheckIn, now: datetime) -> bool:
+class CheckinState(NamedTuple):
+    """What the case list needs of a check-in, read as plain columns (no ORM object per check-in)."""
+
+    status: str
+    due_at: datetime
+    answered_at: datetime | None
+
+
+def is_overdue(checkin: CheckIn | CheckinState, now: datetime) -> bool:
     """Past due and not answered: asked and waiting for an answer, missed (no answer after the reminders), or due
     and not sent yet."""
     if checkin.status == "missed":
@@ -95,8 +105,12 @@ def is_overdue(checkin: CheckIn, now: datetime) -> bool:
 def overdue_count(case: FollowupCase, now: datetime) -> int:
     """Overdue check-ins of a case. Of several due and not yet sent (a case enrolled late, or a worker that was
     down) the worker sends only the latest and skips the others, so those count once."""
-    unsent = [c for c in case.checkins if c.status in ("scheduled", "firing") and is_overdue(c, now)]
-    return sum(1 for c in case.checkins if c.status in ("waiting", "missed") and is_overdue(c, now)) + min(
+    return _overdue_of(case.checkins, now)
+
+
+def _overdue_of(checkins: Sequence[CheckIn | CheckinState], now: datetime) -> int:
+    unsent = [c for c in checkins if c.status in ("scheduled", "firing") and is_overdue(c, now)]
+    return sum(1 for c in checkins if c.status in ("waiting", "missed") and is_overdue(c, now)) + min(
         1, len(unsent))
 
 
@@ -112,7 +126,11 @@ def first_contact_day(case: FollowupCase, now: datetime) -> date | None:
     """The day (in India) the next check-in will be sent: today, or the next daytime, when one is already due and
     not sent (the worker catches up with the latest one); otherwise the next check-in's day. None when none is
     scheduled (all sent, or the case is closed or stopped)."""
-    pending = [c for c in case.checkins if c.status == "scheduled"]
+    return _first_contact_of(case.checkins, now)
+
+
+def _first_contact_of(checkins: Sequence[CheckIn | CheckinState], now: datetime) -> date | None:
+    pending = [c for c in checkins if c.status == "scheduled"]
     if not pending:
         return None
     if any(as_utc(c.due_at) <= now for c in pending):
@@ -120,17 +138,17 @@ def first_contact_day(case: FollowupCase, now: datetime) -> date | None:
     return today_in_india(min(as_utc(c.due_at) for c in pending))
 
 
-def _row(case: FollowupCase, open_alerts: int, now: datetime) -> CaseRow:
-    answered = [as_utc(c.answered_at) for c in case.checkins if c.answered_at is not None]
+def _row(case: FollowupCase, checkins: Sequence[CheckinState], open_alerts: int, now: datetime) -> CaseRow:
+    answered = [as_utc(c.answered_at) for c in checkins if c.answered_at is not None]
     return CaseRow(
         reference=case.reference, district=case.district or "unknown", state=case.state or "",
         status=case.status, ngo=case.ngo.key if case.ngo else "", returned_on=case.returned_on,
         enrolled_on=today_in_india(as_utc(case.created_at)), school_stage=case.school_stage,
         school_updated_on=case.school_updated_on,
         claims=tuple((claim.scheme, claim.stage) for claim in case.claims),
-        next_checkin=first_contact_day(case, now),
-        overdue=overdue_count(case, now),
-        answered=sum(1 for c in case.checkins if c.status == "answered"),
+        next_checkin=_first_contact_of(checkins, now),
+        overdue=_overdue_of(checkins, now),
+        answered=sum(1 for c in checkins if c.status == "answered"),
         last_answered_on=today_in_india(max(answered)) if answered else None,
         open_alerts=open_alerts,
     )
@@ -158,8 +176,11 @@ def list_cases(session: Session, district: str | None = None, overdue: bool = Fa
             CheckIn.status.in_(OPEN_CHECKIN) & (CheckIn.due_at <= now), CheckIn.status == "missed")))
     if limit is not None and not alerts:
         query = query.limit(limit)
-    query = query.options(selectinload(FollowupCase.claims), selectinload(FollowupCase.checkins),
-                          joinedload(FollowupCase.ngo))
+    # The check-ins are read as three plain columns (`_checkin_states`), not as ORM objects: building ~900 of them,
+    # encrypted answers included, was most of the time of the console's slowest page (NGO staff's overdue cases).
+    query = query.options(
+        selectinload(FollowupCase.claims).load_only(CompensationClaim.scheme, CompensationClaim.stage),
+        joinedload(FollowupCase.ngo))
     cases = session.execute(query).scalars().all()
     counts: dict[int, int] = {}
     for case_id in session.execute(
@@ -167,12 +188,25 @@ def list_cases(session: Session, district: str | None = None, overdue: bool = Fa
                                      Report.status != "closed")
     ).scalars():
         counts[case_id] = counts.get(case_id, 0) + 1
-    rows = [_row(case, counts.get(case.id, 0), now) for case in cases]
+    states = _checkin_states(session, [case.id for case in cases])
+    rows = [_row(case, states.get(case.id, []), counts.get(case.id, 0), now) for case in cases]
     if overdue:
         rows = [row for row in rows if row.overdue]
     if alerts:
         rows = [row for row in rows if row.open_alerts]
     return rows[:limit] if limit is not None else rows
+
+
+def _checkin_states(session: Session, case_ids: list[int]) -> dict[int, list[CheckinState]]:
+    """The check-ins of these cases as (status, due, answered), in one query of plain rows."""
+    states: dict[int, list[CheckinState]] = {}
+    if not case_ids:
+        return states
+    query = select(CheckIn.case_id, CheckIn.status, CheckIn.due_at, CheckIn.answered_at).where(
+        CheckIn.case_id.in_(case_ids))
+    for case_id, status, due_at, answered_at in session.execute(query):
+        states.setdefault(case_id, []).append(CheckinState(status, due_at, answered_at))
+    return states
 
 
 def _district_name(name: str) -> str:

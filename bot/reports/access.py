@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import false, or_, select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -57,11 +57,15 @@ def in_escalation_chain(ngo: Ngo, district: Any) -> ColumnElement[bool]:
         .correlate_except(steps, active)  # `district` belongs to the outermost query, two levels up
         .exists()
     )
-    return select(own.id).where(
-        own.ngo_id == ngo.id,
-        or_(own.district == district,
-            (own.district == UNKNOWN_DISTRICT) & or_(district.is_(None), ~district_has_a_chain)),
-    ).correlate_except(own).exists()
+    # Written as "the district is one of the NGO's" (an uncorrelated list, which the database builds once and hashes)
+    # or "the NGO has the catch-all step and the district none of its own" — not as one EXISTS per row, which made
+    # PostgreSQL scan the route steps once per case of a list (50 ms of NGO staff's overdue cases, of 67).
+    own_districts = select(own.district).where(own.ngo_id == ngo.id, own.district != UNKNOWN_DISTRICT)
+    catch_all = aliased(RouteStep)
+    has_catch_all = select(catch_all.id).where(catch_all.ngo_id == ngo.id,
+                                               catch_all.district == UNKNOWN_DISTRICT).exists()
+    return or_(and_(district.isnot(None), district.in_(own_districts.scalar_subquery())),
+               and_(has_catch_all, or_(district.is_(None), ~district_has_a_chain)))
 
 
 def state_desk_of(ngo: Ngo, district: Any) -> ColumnElement[bool]:
