@@ -67,7 +67,8 @@ def build_world(clock: ManualClock, what: str = "Teen bachche le gaye") -> World
         for district, address in FAMILIES.items():
             case = create_case(session, Enrolment(channel="sms", address=address, district=district,
                                                   returned_on=RETURNED, child_age=12, guardian_consent="CWC file",
-                                                  guardian_name="Sita Devi", child_name="Ramu"), None, "active", clock.now(), "cli")
+                                                  guardian_name="Sita Devi", child_name="Ramu"),
+                               None, "active", clock.now(), "cli")
             world.cases[district] = case.reference
         for username, (role, ngo, state) in ACCOUNTS.items():
             add_user(session, username, role, PASSWORD, ngo, state, "test", clock.now())
