@@ -1,5 +1,5 @@
 """`make run`: the Rasa server, the action server, the worker (the background jobs of bot.jobs: report deliveries,
-escalations, follow-up check-ins, ...) and the web console (bot/console, 127.0.0.1:8080) together, stopped together
+escalations, follow-up check-ins, ...) and the web console (bot/console, 127.0.0.1:8082) together, stopped together
 by Ctrl-C.
 
 The Rasa server runs with its HTTP API (`--enable-api`) behind `--auth-token`: the follow-up worker starts check-ins
@@ -76,7 +76,7 @@ def main() -> int:
     # Runs the job registry: sends report forwards and escalates (with no Twilio/Telegram credentials it keeps them in
     # the store), and starts due follow-up check-ins through Rasa's HTTP API.
     worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], cwd=PROJECT_ROOT, env=env)
-    # The web console (bot/console) on 127.0.0.1:8080: its own process on the same store.
+    # The web console (bot/console) on 127.0.0.1:8082: its own process on the same store.
     console = subprocess.Popen([sys.executable, "-m", "bot.cli", "console"], cwd=PROJECT_ROOT, env=env)
     processes = [actions, rasa, worker, console]
     stopping = False

@@ -107,7 +107,12 @@ class Settings:
     # however active the person is; failed sign-ins lock an account for a while.
     console_secret_key: str | None = None
     console_host: str = "127.0.0.1"
-    console_port: int = 8080
+    console_port: int = 8082
+    # Production: nginx serves the console on `http_interface:console_http_port` (its own server, so no path prefix
+    # and no clash with the webhooks' port) and the console trusts nginx's X-Forwarded-For/-Proto (one proxy), so
+    # the per-address sign-in limit counts people, not nginx.
+    console_http_port: int = 8083
+    console_behind_proxy: bool = False
     console_session_minutes: float = 60.0
     console_max_failed_logins: int = 5
     console_lockout_minutes: float = 15.0
@@ -224,28 +229,20 @@ def _secret_keys(environment: str, var_dir: Path) -> tuple[str, ...]:
     return keys
 
 
-def tracker_url_from_endpoints(path: Path | None = None) -> str | None:
-    """The SQLAlchemy URL of the SQL tracker store named in Rasa's endpoints.yml (None for another store type), so
-    that erasure deletes conversations where Rasa keeps them without a second place to configure it."""
-    import yaml
-
-    endpoints = path or Path(_env_or("HELPLINE_ENDPOINTS", str(PROJECT_ROOT / "endpoints.yml")))
-    try:
-        store = (yaml.safe_load(os.path.expandvars(endpoints.read_text(encoding="utf-8"))) or {}).get("tracker_store")
-    except OSError:
-        return None
-    if not isinstance(store, dict) or str(store.get("type", "")).upper() != "SQL":
-        return None
-    dialect, db = str(store.get("dialect") or "sqlite"), str(store.get("db") or "rasa.db")
-    if dialect == "sqlite":
-        db_path = Path(db)
-        return f"sqlite:///{db_path if db_path.is_absolute() else PROJECT_ROOT / db_path}"
-    user = store.get("username") or ""
-    password = f":{store['password']}" if store.get("password") else ""
-    host = store.get("url") or "localhost"
-    port = f":{store['port']}" if store.get("port") else ""
-    credentials = f"{user}{password}@" if user else ""
-    return f"{dialect}://{credentials}{host}{port}/{db}"
+def _distinct_ports(settings: Settings) -> Settings:
+    """The production topology's listening ports, each used once (the console's default once equalled nginx's)."""
+    ports = {
+        "HELPLINE_HTTP_PORT": settings.http_port, "HELPLINE_API_PORT": settings.api_port,
+        "HELPLINE_ACTIONS_PORT": settings.actions_port, "HELPLINE_CONSOLE_PORT": settings.console_port,
+        "HELPLINE_CONSOLE_HTTP_PORT": settings.console_http_port,
+        **{f"HELPLINE_RASA_PORT+{i}": settings.rasa_port + i for i in range(settings.rasa_processes)},
+    }
+    seen: dict[int, str] = {}
+    for name, port in ports.items():
+        if port in seen:
+            raise ConfigurationError(f"{name} and {seen[port]} are both port {port}")
+        seen[port] = name
+    return settings
 
 
 def load_settings() -> Settings:
@@ -258,7 +255,7 @@ def load_settings() -> Settings:
     keys = _secret_keys(environment, var_dir)
     max_chars = int(_env_or("HELPLINE_MAX_MESSAGE_CHARS", "4000"))
     translator = _choice("HELPLINE_TRANSLATOR", "google", ("google", "off"))
-    return Settings(
+    return _distinct_ports(Settings(
         environment=environment,
         database_url=database_url,
         secret_keys=keys,
@@ -312,7 +309,9 @@ def load_settings() -> Settings:
             _development_secret(var_dir, "console-secret.key", lambda: secrets.token_hex(32))
             if environment == "development" else None),
         console_host=_env_or("HELPLINE_CONSOLE_HOST", "127.0.0.1"),
-        console_port=int(_number("HELPLINE_CONSOLE_PORT", 8080)),
+        console_port=int(_number("HELPLINE_CONSOLE_PORT", 8082)),
+        console_http_port=int(_number("HELPLINE_CONSOLE_HTTP_PORT", 8083)),
+        console_behind_proxy=environment == "production",
         console_session_minutes=_number("HELPLINE_CONSOLE_SESSION_MINUTES", 60),
         console_max_failed_logins=int(_number("HELPLINE_CONSOLE_MAX_FAILED_LOGINS", 5)),
         console_lockout_minutes=_number("HELPLINE_CONSOLE_LOCKOUT_MINUTES", 15),
@@ -324,22 +323,23 @@ def load_settings() -> Settings:
         delivery_retention_days=_number("HELPLINE_DELIVERY_RETENTION_DAYS", 400),
         inbound_id_retention_days=_number("HELPLINE_INBOUND_ID_RETENTION_DAYS", 7),
         erasure_confirm_minutes=_number("HELPLINE_ERASURE_CONFIRM_MINUTES", 15),
-    )
+    ))
 
 
 # What deploy/endpoints.production.yml reads (Rasa expands `${VAR}` there and refuses a variable that is not set):
-# the tracker store's PostgreSQL and the lock store's Redis. The defaults suit one machine with both services local.
+# the lock store's Redis. The defaults suit one machine with Redis local. The tracker database is not here: it is
+# HELPLINE_TRACKER_DATABASE_URL (Settings.tracker_database_url), read by Rasa's store, the retention job and erasure.
 RASA_ENDPOINT_DEFAULTS: dict[str, str] = {
-    "HELPLINE_TRACKER_DB_HOST": "127.0.0.1",
-    "HELPLINE_TRACKER_DB_PORT": "5432",
-    "HELPLINE_TRACKER_DB_NAME": "helpline_rasa",
-    "HELPLINE_TRACKER_DB_USER": "postgres",
-    "HELPLINE_TRACKER_DB_PASSWORD": "",
     "HELPLINE_LOCK_REDIS_HOST": "127.0.0.1",
     "HELPLINE_LOCK_REDIS_PORT": "6379",
     "HELPLINE_LOCK_REDIS_DB": "1",
     "HELPLINE_LOCK_REDIS_PASSWORD": "",
 }
+
+
+# `make run-production` on one machine: the tracker database when HELPLINE_TRACKER_DATABASE_URL is not set (created
+# if missing by bot.production). Set for supervisord and so for every process under it, never for one alone.
+PRODUCTION_TRACKER_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/helpline_rasa"
 
 
 def rasa_endpoint_environment() -> dict[str, str]:

@@ -3,7 +3,7 @@
     PYTHONPATH=. .venv/bin/python scripts/bench_console.py                 # a fresh SQLite store, seeded, then deleted
     PYTHONPATH=. .venv/bin/python scripts/bench_console.py --postgres      # the same on PostgreSQL (a throw-away
                                                                            # schema in HELPLINE_TEST_POSTGRES_URL)
-    ... --url http://127.0.0.1:8080/stats --cookie "session=..."           # also time pages of a running console
+    ... --url http://127.0.0.1:8082/stats --cookie "session=..."           # also time pages of a running console
     ... --pages bot.console.bench:pages                                    # or a function returning more `Page`s
     ... --no-stats --repeats 10                                            # only the console's pages
 

@@ -80,7 +80,8 @@ def person_with_data_everywhere(clock: ManualClock, tracker: str, number: str = 
                                               guardian_name=GUARDIAN, child_name=CHILD, place=VILLAGE),
                            None, "active", clock.now(), "cli")
         reference = case.reference
-    save_draft("twilio", whatsapp, "missing", {"what": f"{CHILD} is missing from {VILLAGE}"}, clock.now())
+        save_draft(session, "twilio", whatsapp, "missing", {"what": f"{CHILD} is missing from {VILLAGE}"},
+                   clock.now())
     add_events(tracker, whatsapp, f"mera naam {GUARDIAN}", "delete my data")
     add_events(tracker, sms, "status")
     add_events(tracker, "someone-else", "namaste")

@@ -250,18 +250,3 @@ def test_through_the_channel_gate_the_request_and_its_yes_never_reach_the_dialog
     assert all(tracker_rows(tracker, c) == [] for c in person.conversations)
     after = admit(Inbound("whatsapp", "twilio", person.number, f"SM{3:032x}", "1"), clock)
     assert after.action == "dialogue"  # a later "1" is an ordinary menu answer again
-
-
-def test_the_tracker_store_is_found_in_endpoints_yml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.settings import PROJECT_ROOT, tracker_url_from_endpoints
-
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: var/tracker.db\n")
-    assert tracker_url_from_endpoints(endpoints) == f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
-    monkeypatch.setenv("TRACKER_PASSWORD", "pw")
-    endpoints.write_text("tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: db.internal\n  port: 5432\n"
-                         "  db: rasa\n  username: rasa\n  password: ${TRACKER_PASSWORD}\n")
-    assert tracker_url_from_endpoints(endpoints) == "postgresql://rasa:pw@db.internal:5432/rasa"
-    endpoints.write_text("tracker_store:\n  type: redis\n")
-    assert tracker_url_from_endpoints(endpoints) is None
-    assert tracker_url_from_endpoints(tmp_path / "missing.yml") is None

@@ -16,11 +16,13 @@ import time
 import uuid
 from collections.abc import Iterator
 
+import psycopg2
 import pytest
 import redis
 import requests
 
 from bot.channels.gate import language_of
+from bot.console.app import SECURITY_HEADERS
 from bot.replies import text as reply_text
 from tests.topology import Topology, running_topology
 
@@ -108,6 +110,53 @@ def test_only_the_webhooks_and_health_are_public(topology: Topology) -> None:
     # Rasa's HTTP API only on the local API port, still behind its token.
     assert requests.get(f"{topology.api}/conversations/public-1/tracker", timeout=30).status_code == 401
     assert topology.user_texts("public-1") == ["namaste"]
+
+
+def test_the_console_answers_through_nginx_on_its_own_port(topology: Topology) -> None:
+    login = requests.get(f"{topology.console}/login", timeout=60)
+    assert login.status_code == 200 and "<form" in login.text
+    for name, value in SECURITY_HEADERS.items():
+        assert login.headers.get(name) == value, name
+    assert login.headers["Cache-Control"] == "no-store"
+    # The console's port is the console only: Rasa's API is not behind it, nor behind the webhooks' port.
+    for path in ("/conversations/public-1/tracker", "/model/parse", "/status", "/webhooks/rest/webhook"):
+        assert requests.get(f"{topology.console}{path}", params=topology.token, timeout=30).status_code == 404, path
+    assert requests.get(f"{topology.public}/login", timeout=30).status_code == 404
+
+
+def test_every_program_runs_with_rasa_telemetry_off_from_the_shipped_files(topology: Topology) -> None:
+    """The test's own environment does not set RASA_TELEMETRY_ENABLED (tests/topology.py drops it): the systemd
+    unit and supervisord.conf must, for every program (Rasa refuses to start without it)."""
+    pids = topology.program_pids()
+    assert {"helpline:helpline-actions", "helpline:helpline-console", "nginx"} <= set(pids), pids
+    assert "RASA_TELEMETRY_ENABLED" not in topology.env
+    helpline = {name: pid for name, pid in pids.items() if name.startswith("helpline:")}  # nginx reuses its environ
+    assert len(helpline) == 2 + 1 + 2 + 1, helpline  # Rasa x2, actions, workers x2, console
+    for name, pid in helpline.items():
+        environ = open(f"/proc/{pid}/environ", "rb").read().split(b"\0")
+        assert b"RASA_TELEMETRY_ENABLED=false" in environ, name
+
+
+def test_the_postgresql_tracker_rows_hold_no_plain_text(topology: Topology) -> None:
+    """Rasa's conversations in PostgreSQL go through the encrypted store of HELPLINE_TRACKER_DATABASE_URL, the
+    database the retention job and erasure use too."""
+    word = "Quibblefrotz"  # fictitious: in no reply, no model, no name
+    sender = f"sealed-{uuid.uuid4().hex[:8]}"
+    reply = requests.post(f"{topology.public}/webhooks/rest/webhook",
+                          json={"sender": sender, "message": f"mera naam {word} hai"}, timeout=WAIT)
+    assert reply.status_code == 200
+    assert topology.user_texts(sender) == [f"mera naam {word} hai"]  # read back through Rasa: decrypted
+    connection = psycopg2.connect(host="127.0.0.1", port=topology.postgres.port, user="postgres",
+                                  dbname="helpline_rasa")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sender_id, type_name, intent_name, action_name, data FROM events")
+            rows = cursor.fetchall()
+    finally:
+        connection.close()
+    assert any(row[0] == sender and row[1] == "user" for row in rows)
+    assert all(str(row[4]).startswith("fernet:") for row in rows)
+    assert not [row for row in rows if any(word.lower() in str(column).lower() for column in row)]
 
 
 def test_one_senders_messages_to_both_processes_are_handled_once_in_order(topology: Topology) -> None:

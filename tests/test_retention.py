@@ -33,7 +33,8 @@ def _run(name: str, clock: ManualClock) -> tuple[int, int]:
 
 def test_report_drafts_go_after_their_period(store_url: str) -> None:
     clock = ManualClock()
-    save_draft("twilio", "conversation-a", "missing", {"what": SECRET_TEXT}, clock.now())
+    with session_scope() as session:
+        save_draft(session, "twilio", "conversation-a", "missing", {"what": SECRET_TEXT}, clock.now())
     clock.advance(days=1, hours=23)
     assert _run("retention-drafts", clock) == (0, 0)
     clock.advance(hours=2)

@@ -93,6 +93,7 @@ class Topology:
     api: str
     rasa: list[str]
     env: dict[str, str]
+    console: str
     conf: Path
     postgres: PrivatePostgres
     redis: PrivateRedis
@@ -106,6 +107,11 @@ class Topology:
     def supervisorctl(self, *args: str) -> str:
         return subprocess.run(["supervisorctl", "-c", str(self.conf), *args], capture_output=True, text=True,
                               env=self.env).stdout
+
+    def program_pids(self) -> dict[str, int]:
+        """Every running program's pid as supervisord reports it (nginx, Rasa, actions, workers, console)."""
+        return {match.group(1): int(match.group(2)) for match in
+                re.finditer(r"^(\S+)\s+RUNNING\s+pid (\d+)", self.supervisorctl("status"), re.M)}
 
     def rasa_pids(self) -> dict[str, int]:
         """Each Rasa process's pid as supervisord reports it (Rasa's own: the launcher execs it)."""
@@ -139,6 +145,12 @@ def _is_free(port: int) -> bool:
         except OSError:
             return False
         return True
+
+
+def unit_environment() -> dict[str, str]:
+    """The shipped unit's `Environment=` assignments (systemd sets them for ExecStartPre and ExecStart)."""
+    lines = [line.split("=", 1)[1] for line in UNIT.read_text().splitlines() if line.startswith("Environment=")]
+    return dict(assignment.split("=", 1) for assignment in lines)
 
 
 def unit_commands(conf_dir: Path) -> tuple[list[str], list[str]]:
@@ -177,10 +189,13 @@ def running_topology(var: Path, rasa_processes: int = 2, extra_env: dict[str, st
     redis = PrivateRedis(free_port())
     rasa_port = _consecutive_free_ports(rasa_processes)
     http_port, api_port, actions_port = free_port(), free_port(), free_port()
+    console_port, console_http_port = free_port(), free_port()
+    # Not from the test's own environment (tests/conftest.py sets it): the shipped unit and supervisor files must.
+    inherited = {name: value for name, value in os.environ.items() if name != "RASA_TELEMETRY_ENABLED"}
     env = dict(
-        os.environ,
+        inherited,
         PYTHONPATH=str(ROOT),  # this checkout, also for the rasa and helpline entry points
-        TF_CPP_MIN_LOG_LEVEL="3", RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="3",
         HELPLINE_ENV="production", HELPLINE_VAR_DIR=str(var),
         HELPLINE_SECRET_KEYS=Fernet.generate_key().decode(),
         HELPLINE_RASA_TOKEN="-" + secrets.token_urlsafe(24),  # a leading "-" once broke Rasa's argument parsing
@@ -189,14 +204,17 @@ def running_topology(var: Path, rasa_processes: int = 2, extra_env: dict[str, st
         HELPLINE_TRANSLATOR="off",
         HELPLINE_RASA_PROCESSES=str(rasa_processes), HELPLINE_RASA_PORT=str(rasa_port),
         HELPLINE_ACTIONS_PORT=str(actions_port), HELPLINE_HTTP_PORT=str(http_port), HELPLINE_API_PORT=str(api_port),
-        HELPLINE_TRACKER_DB_PORT=str(postgres.port), HELPLINE_TRACKER_DB_NAME="helpline_rasa",
+        HELPLINE_TRACKER_DATABASE_URL=f"postgresql://postgres@127.0.0.1:{postgres.port}/helpline_rasa",
+        HELPLINE_CONSOLE_SECRET_KEY=secrets.token_hex(32),
+        HELPLINE_CONSOLE_PORT=str(console_port), HELPLINE_CONSOLE_HTTP_PORT=str(console_http_port),
         HELPLINE_LOCK_REDIS_PORT=str(redis.port),
         **(extra_env or {}),
     )
     conf_dir = var / "etc"
     topology = Topology(public=f"http://127.0.0.1:{http_port}", api=f"http://127.0.0.1:{api_port}",
                         rasa=[f"http://127.0.0.1:{rasa_port + i}" for i in range(rasa_processes)],
-                        env=env, conf=conf_dir / "supervisord.conf", postgres=postgres, redis=redis,
+                        env=env, console=f"http://127.0.0.1:{console_http_port}",
+                        conf=conf_dir / "supervisord.conf", postgres=postgres, redis=redis,
                         logs=conf_dir / "logs")
     try:
         postgres.start()
@@ -206,12 +224,14 @@ def running_topology(var: Path, rasa_processes: int = 2, extra_env: dict[str, st
         subprocess.run([sys.executable, "-m", "bot.production", "render", str(conf_dir)], cwd=ROOT, env=env,
                        check=True, stdout=subprocess.DEVNULL)
         upgrade, supervisord = unit_commands(conf_dir)
-        subprocess.run(upgrade, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-        topology.supervisor = subprocess.Popen(supervisord, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        unit_env = dict(env, **unit_environment())
+        subprocess.run(upgrade, cwd=ROOT, env=unit_env, check=True, stdout=subprocess.DEVNULL)
+        topology.supervisor = subprocess.Popen(supervisord, cwd=ROOT, env=unit_env, stdout=subprocess.DEVNULL,
                                                stderr=subprocess.DEVNULL)
         for url in topology.rasa:
             _wait_until(f"{url}/webhooks/rest/", topology.supervisor, timeout=900)
         _wait_until(f"{topology.public}/health", topology.supervisor, timeout=60)
+        _wait_until(f"{topology.console}/login", topology.supervisor, timeout=120)
         yield topology
     finally:
         if topology.supervisor and topology.supervisor.poll() is None:

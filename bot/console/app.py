@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, Response, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.clock import Clock, SystemClock
 from bot.console.context import CLOCK_KEY, now
@@ -67,6 +68,10 @@ def create_app(clock: Clock | None = None, testing: bool = False) -> Flask:
     app.context_processor(lambda: {"nav_endpoints": app.view_functions})
     app.before_request(_expire_session)
     app.after_request(_security_headers)
+    if settings.console_behind_proxy:
+        # Behind nginx (production): the client's address and scheme from nginx's one hop, so failed sign-ins are
+        # limited per person rather than for everyone at once (nginx's address).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     return app
 
 

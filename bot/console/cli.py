@@ -92,7 +92,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         change.add_argument("username")
         change.add_argument("--password-stdin", action="store_true", help=argparse.SUPPRESS)
         change.set_defaults(handler=_users_change)
-    console = commands.add_parser("console", help="run the web console (127.0.0.1:8080 by default)")
+    console = commands.add_parser("console", help="run the web console (127.0.0.1:8082 by default)")
     console.add_argument("--port", type=int, default=None)
     console.set_defaults(handler=_console)
 

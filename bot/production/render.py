@@ -45,6 +45,8 @@ def fields(settings: Settings, run_dir: Path, log_dir: Path) -> dict[str, str]:
         "HTTP_INTERFACE": settings.http_interface,
         "HTTP_PORT": str(settings.http_port),
         "API_PORT": str(settings.api_port),
+        "CONSOLE_PORT": str(settings.console_port),
+        "CONSOLE_HTTP_PORT": str(settings.console_http_port),
         "UPSTREAM_SERVERS": upstreams,
     }
 
