@@ -138,8 +138,9 @@ def test_a_report_made_in_discreet_mode_is_marked_for_the_ngo(store_url: str) ->
     with session_scope() as session:
         discreet.switch_on(session, "rest", FAMILY, "kathal", NOW)
     fields = {"district": "Gaya", "what": "a man offered money for children", "contact": "callback"}
-    code = submit_report("recruitment", fields, "rest", FAMILY, "en").code
-    plain = submit_report("recruitment", fields, "rest", "+15005550009", "en").code
+    with session_scope() as session:
+        code = submit_report(session, "recruitment", fields, "rest", FAMILY, "en").code
+        plain = submit_report(session, "recruitment", fields, "rest", "+15005550009", "en").code
     with session_scope() as session:
         ngo = session.execute(select(Ngo)).scalars().first()
         for value, marked in ((code, True), (plain, False)):

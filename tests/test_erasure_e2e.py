@@ -60,9 +60,9 @@ def _data_everywhere(helpline: Helpline, number: str, language: str) -> None:
     assert helpline.send(number, "1")[0] == reply_text("utter_callback_recorded", language)
     helpline.send(number, NAME_MESSAGES[language])
     clock = ManualClock()
-    submit_report("missing", {"district": "Gaya", "what": f"{CHILD} from {VILLAGE} is missing", "contact": "share"},
-                  "rest", number, language, clock)
     with session_scope() as session:
+        submit_report(session, "missing", {"district": "Gaya", "what": f"{CHILD} from {VILLAGE} is missing",
+                                           "contact": "share"}, "rest", number, language, clock.now())
         create_case(session, Enrolment(channel="rest", address=number, district="Gaya", language=language,
                                        returned_on=date(2026, 11, 10), child_age=12, guardian_consent="CWC file",
                                        guardian_name=GUARDIAN,

@@ -43,12 +43,12 @@ def test_the_confusion_table_counts_gold_against_predicted() -> None:
 
 
 def test_compare_to_holds_out_the_older_data_folds_only(tmp_path) -> None:
-    from scripts.eval import heldout_folds, load_examples
+    from scripts.eval import LANGUAGE_OF_FILE, heldout_folds, load_examples
 
     old_dir, new_dir = tmp_path / "old", tmp_path / "new"
     for folder, extra in ((old_dir, ""), (new_dir, "    - a new hello\n    - another new hello\n")):
         folder.mkdir()
-        for stem in ("en", "hi", "hi_latn", "bho", "mai"):
+        for stem in LANGUAGE_OF_FILE:
             body = "".join(f"    - {stem} hello {i}\n" for i in range(6)) + (extra if stem == "en" else "")
             (folder / f"{stem}.yml").write_text(f'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n{body}')
     new_rows = load_examples(new_dir)
