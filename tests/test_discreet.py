@@ -14,7 +14,9 @@ from bot import discreet
 from bot.clock import ManualClock
 from bot.dialogue.choices import Choice
 from bot.followup.discreet import stop_everything
+from bot.language import REPLY_LANGUAGES
 from bot.message_readers import Message, read_message
+from bot.replies import catalogue
 from bot.reports.coordinator import reporter_discreet
 from bot.reports.forward import compose_forward, labels_for
 from bot.store import contacts
@@ -23,6 +25,7 @@ from bot.store.models import CheckIn, FollowupCase, Ngo, Report
 from bot.translation import NoTranslator
 from tests.fakes.telegram import TEST_BOT_TOKEN, FakeTelegram
 from tests.followup_helpers import FAMILY, enrol
+from tests.revealing import revealing
 
 NOW = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
 
@@ -138,8 +141,9 @@ def test_a_report_made_in_discreet_mode_is_marked_for_the_ngo(store_url: str) ->
     with session_scope() as session:
         discreet.switch_on(session, "rest", FAMILY, "kathal", NOW)
     fields = {"district": "Gaya", "what": "a man offered money for children", "contact": "callback"}
-    code = submit_report("recruitment", fields, "rest", FAMILY, "en").code
-    plain = submit_report("recruitment", fields, "rest", "+15005550009", "en").code
+    with session_scope() as session:  # the application layer's transaction; submit_report takes the caller's
+        code = submit_report(session, "recruitment", fields, "rest", FAMILY, "en", now=NOW).code
+        plain = submit_report(session, "recruitment", fields, "rest", "+15005550009", "en", now=NOW).code
     with session_scope() as session:
         ngo = session.execute(select(Ngo)).scalars().first()
         for value, marked in ((code, True), (plain, False)):
@@ -202,3 +206,40 @@ def fake_bot(fake: FakeTelegram):  # type: ignore[no-untyped-def]
             return int((await bot.send_message(chat_id=chat, text=text)).message_id)
 
     return send
+
+
+def _texts(entry: object) -> list[str]:
+    if isinstance(entry, str):
+        return [entry]
+    if isinstance(entry, dict):
+        return [text for value in entry.values() for text in _texts(value)]
+    return [text for item in entry for text in _texts(item)] if isinstance(entry, list) else []
+
+
+@pytest.mark.parametrize("language", REPLY_LANGUAGES)
+def test_discreet_texts_reveal_nothing_in_any_language(language: str) -> None:
+    """Every discreet variant, and what switching the mode on says, is neutral for another reader of the phone: no
+    word for agent, trafficking, police, NGO, report, complaint, case or helpline in that language, no code."""
+    written = catalogue(language)
+    ids = [key for key in written if key.startswith(("discreet.", "utter_discreet_", "utter_clear_tip_"))]
+    assert len([key for key in ids if key.startswith("discreet.")]) == len(
+        [key for key in catalogue("en") if key.startswith("discreet.")])
+    found = revealing([text for key in [*ids, "utter_chat_cleared"] for text in _texts(written[key])])
+    assert not found, found
+
+
+@pytest.mark.parametrize("language", REPLY_LANGUAGES)
+def test_the_scan_knows_each_languages_revealing_words(language: str) -> None:
+    """The scan can fail: it finds the ordinary texts' words (helpline, case, agent) and codes in every language."""
+    written = catalogue(language)
+    assert revealing([written["utter_checkin_intro"].format(code="4829317")])
+    assert revealing(_texts(written["utter_ask_report_agent"]))
+    assert revealing(_texts(written["utter_ask_report_contact"]))  # NGO
+    assert revealing(["4829317"])
+
+
+def test_urdu_words_are_matched_whole() -> None:
+    """کیس (case) is inside کیسا (how): only the whole word counts, right-to-left marks around it or not."""
+    assert not revealing(["گھر پر سب کیسا ہے؟"])
+    assert revealing(["آپ کا کیس۔"]) and revealing(["\u200fکیس\u200f"])
+    assert revealing(["ادارے کو بھیجی گئی"]) and not revealing(["ارادے"])
