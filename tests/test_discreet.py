@@ -31,19 +31,20 @@ NOW = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
 
 
 @pytest.mark.parametrize("text", ["discreet mode", "Discreet", "gupt mode chalu karo", "गुप्त मोड", "privacy please",
-                                  "गोपनीयता", "chupke mode"])
+                                  "गोपनीयता", "chupke mode", "خفیہ موڈ", "رازداری چالو کریں", "गोपनीयता चालू करू"])
 def test_discreet_mode_is_asked_for_in_every_language(text: str) -> None:
     assert discreet.asks_for_discreet_mode(text)
 
 
-@pytest.mark.parametrize("text", ["mode", "phone", "mera beta gupt roop se kaam par gaya",
+@pytest.mark.parametrize("text", ["mode", "phone", "mera beta gupt roop se kaam par gaya", "میرا بیٹا خفیہ طور پر گیا",
                                   "secret agent le gaya bachche", "गुप्त रूप से दलाल आया था"])
 def test_other_messages_do_not_ask_for_it(text: str) -> None:
     assert not discreet.asks_for_discreet_mode(text)
 
 
 @pytest.mark.parametrize("text", ["clear", "clear chat", "delete messages", "chat saaf karo", "मैसेज मिटाओ",
-                                  "सब मिटा दो", "saare message hatao"])
+                                  "सब मिटा दो", "saare message hatao", "چیٹ صاف کرو", "سب میسج مٹاؤ",
+                                  "गपशप मेटा दिअ"])
 def test_clearing_the_chat_is_asked_for_in_every_language(text: str) -> None:
     assert discreet.asks_to_clear_chat(text)
 
@@ -60,13 +61,15 @@ def test_erasure_is_not_clearing_the_chat(text: str) -> None:
     ("हाँ", discreet.RESERVED), ("Hindi", discreet.RESERVED), ("bhojpuri", discreet.RESERVED),
     ("clear", discreet.RESERVED), ("gupt", discreet.RESERVED), ("namaste", discreet.RESERVED),
     ("bachao", discreet.EMERGENCY), ("बचाओ", discreet.EMERGENCY), ("two words", discreet.NOT_ONE_WORD),
-    ("", discreet.NOT_ONE_WORD),
+    ("", discreet.NOT_ONE_WORD), ("مینو", discreet.RESERVED), ("ہاں", discreet.RESERVED),
+    ("بچاؤ", discreet.RESERVED), ("خفیہ", discreet.RESERVED), ("اردو", discreet.RESERVED), ("हँ", discreet.RESERVED),
+    ("नहि", discreet.RESERVED), ("बचाउ", discreet.EMERGENCY),
 ])
 def test_a_colliding_code_word_is_refused(text: str, problem: str) -> None:
     assert discreet.code_word_problem(text) == problem
 
 
-@pytest.mark.parametrize("text", ["mango", "Aam", "आम", "guava.", "kathal"])
+@pytest.mark.parametrize("text", ["mango", "Aam", "आम", "guava.", "kathal", "جامن", "امرود", "मखान"])
 def test_an_ordinary_word_is_accepted(text: str) -> None:
     assert discreet.code_word_problem(text) is None
 
