@@ -246,3 +246,18 @@ def test_urdu_words_are_matched_whole() -> None:
     assert not revealing(["گھر پر سب کیسا ہے؟"])
     assert revealing(["آپ کا کیس۔"]) and revealing(["\u200fکیس\u200f"])
     assert revealing(["ادارے کو بھیجی گئی"]) and not revealing(["ارادے"])
+
+
+# Shown as they are in discreet mode although they say more: the emergency reply is never held back; the
+# compensation questions name rescue and wages (back wages) and still need neutral variants.
+NOT_NEUTRAL = {"utter_emergency_numbers", "utter_ask_rescue_place", "utter_compensation_more"}
+
+
+@pytest.mark.parametrize("language", REPLY_LANGUAGES)
+def test_responses_without_a_discreet_variant_are_neutral(language: str) -> None:
+    """A response with no discreet variant is shown as it is in discreet mode, so it must reveal nothing either."""
+    written = catalogue(language)
+    plain = [key for key in written if key.startswith("utter_") and f"discreet.{key}" not in written]
+    found = revealing([text for key in plain if key not in NOT_NEUTRAL for text in _texts(written[key])])
+    assert not found, found
+    assert all(f"discreet.{key}" not in written for key in NOT_NEUTRAL)  # a variant written: take it off the list
