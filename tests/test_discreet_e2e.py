@@ -1,4 +1,4 @@
-"""Discreet mode end to end through the real Rasa and action servers, in en, hi, hi-Latn and bho: a person switches
+"""Discreet mode end to end through the real Rasa and action servers, in all six reply languages: a person switches
 it on (menu 7, a refused code word, then their own), the follow-up worker's check-in and a report in discreet mode,
 an emergency still answered with 112 / 1098 / 139, then the code word: silence, check-ins paused, the NGO told "home
 visit only", and the worker starts nothing more for that number. Every text sent to the number from "7" on — except
@@ -31,7 +31,9 @@ from tests.test_checkin_conversation import TriggeringStarter, daytime_clock
 from tests.test_conversation import EMERGENCIES
 
 CODE_WORDS = {"en": "guava", "hi": "अमरूद", "hi-Latn": "kathal", "bho": "लीची", "mai": "मखान", "ur": "جامن"}
-REFUSED = {"en": "menu", "hi": "हाँ", "hi-Latn": "status", "bho": "बचाईं"}  # a menu word, yes, a command, a cry for help
+# A menu word, "yes", a command, a number. (A cry for help is refused too, but it is first of all an emergency: the
+# emergency numbers come back instead, tests/test_discreet.py checks its refusal.)
+REFUSED = {"en": "menu", "hi": "हाँ", "hi-Latn": "status", "bho": "5", "mai": "हँ", "ur": "مینو"}
 DONT_KNOW = {"en": "don't know", "hi": "पता नहीं", "hi-Latn": "pata nahi", "bho": "पता ना", "mai": "पता नहि",
              "ur": "پتہ نہیں"}
 TIPS = {"en": "a man offering 5000 advance to parents for sending boys to work in Jaipur",
