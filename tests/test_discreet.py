@@ -14,7 +14,9 @@ from bot import discreet
 from bot.clock import ManualClock
 from bot.dialogue.choices import Choice
 from bot.followup.discreet import stop_everything
+from bot.language import REPLY_LANGUAGES
 from bot.message_readers import Message, read_message
+from bot.replies import catalogue
 from bot.reports.coordinator import reporter_discreet
 from bot.reports.forward import compose_forward, labels_for
 from bot.store import contacts
@@ -23,24 +25,26 @@ from bot.store.models import CheckIn, FollowupCase, Ngo, Report
 from bot.translation import NoTranslator
 from tests.fakes.telegram import TEST_BOT_TOKEN, FakeTelegram
 from tests.followup_helpers import FAMILY, enrol
+from tests.revealing import revealing
 
 NOW = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
 
 
 @pytest.mark.parametrize("text", ["discreet mode", "Discreet", "gupt mode chalu karo", "गुप्त मोड", "privacy please",
-                                  "गोपनीयता", "chupke mode"])
+                                  "गोपनीयता", "chupke mode", "خفیہ موڈ", "رازداری چالو کریں", "गोपनीयता चालू करू"])
 def test_discreet_mode_is_asked_for_in_every_language(text: str) -> None:
     assert discreet.asks_for_discreet_mode(text)
 
 
-@pytest.mark.parametrize("text", ["mode", "phone", "mera beta gupt roop se kaam par gaya",
+@pytest.mark.parametrize("text", ["mode", "phone", "mera beta gupt roop se kaam par gaya", "میرا بیٹا خفیہ طور پر گیا",
                                   "secret agent le gaya bachche", "गुप्त रूप से दलाल आया था"])
 def test_other_messages_do_not_ask_for_it(text: str) -> None:
     assert not discreet.asks_for_discreet_mode(text)
 
 
 @pytest.mark.parametrize("text", ["clear", "clear chat", "delete messages", "chat saaf karo", "मैसेज मिटाओ",
-                                  "सब मिटा दो", "saare message hatao"])
+                                  "सब मिटा दो", "saare message hatao", "چیٹ صاف کرو", "سب میسج مٹاؤ",
+                                  "गपशप मेटा दिअ"])
 def test_clearing_the_chat_is_asked_for_in_every_language(text: str) -> None:
     assert discreet.asks_to_clear_chat(text)
 
@@ -57,13 +61,15 @@ def test_erasure_is_not_clearing_the_chat(text: str) -> None:
     ("हाँ", discreet.RESERVED), ("Hindi", discreet.RESERVED), ("bhojpuri", discreet.RESERVED),
     ("clear", discreet.RESERVED), ("gupt", discreet.RESERVED), ("namaste", discreet.RESERVED),
     ("bachao", discreet.EMERGENCY), ("बचाओ", discreet.EMERGENCY), ("two words", discreet.NOT_ONE_WORD),
-    ("", discreet.NOT_ONE_WORD),
+    ("", discreet.NOT_ONE_WORD), ("مینو", discreet.RESERVED), ("ہاں", discreet.RESERVED),
+    ("بچاؤ", discreet.RESERVED), ("خفیہ", discreet.RESERVED), ("اردو", discreet.RESERVED), ("हँ", discreet.RESERVED),
+    ("नहि", discreet.RESERVED), ("बचाउ", discreet.EMERGENCY),
 ])
 def test_a_colliding_code_word_is_refused(text: str, problem: str) -> None:
     assert discreet.code_word_problem(text) == problem
 
 
-@pytest.mark.parametrize("text", ["mango", "Aam", "आम", "guava.", "kathal"])
+@pytest.mark.parametrize("text", ["mango", "Aam", "आम", "guava.", "kathal", "جامن", "امرود", "मखान"])
 def test_an_ordinary_word_is_accepted(text: str) -> None:
     assert discreet.code_word_problem(text) is None
 
@@ -138,9 +144,9 @@ def test_a_report_made_in_discreet_mode_is_marked_for_the_ngo(store_url: str) ->
     with session_scope() as session:
         discreet.switch_on(session, "rest", FAMILY, "kathal", NOW)
     fields = {"district": "Gaya", "what": "a man offered money for children", "contact": "callback"}
-    with session_scope() as session:
-        code = submit_report(session, "recruitment", fields, "rest", FAMILY, "en").code
-        plain = submit_report(session, "recruitment", fields, "rest", "+15005550009", "en").code
+    with session_scope() as session:  # the application layer's transaction; submit_report takes the caller's
+        code = submit_report(session, "recruitment", fields, "rest", FAMILY, "en", now=NOW).code
+        plain = submit_report(session, "recruitment", fields, "rest", "+15005550009", "en", now=NOW).code
     with session_scope() as session:
         ngo = session.execute(select(Ngo)).scalars().first()
         for value, marked in ((code, True), (plain, False)):
@@ -203,3 +209,55 @@ def fake_bot(fake: FakeTelegram):  # type: ignore[no-untyped-def]
             return int((await bot.send_message(chat_id=chat, text=text)).message_id)
 
     return send
+
+
+def _texts(entry: object) -> list[str]:
+    if isinstance(entry, str):
+        return [entry]
+    if isinstance(entry, dict):
+        return [text for value in entry.values() for text in _texts(value)]
+    return [text for item in entry for text in _texts(item)] if isinstance(entry, list) else []
+
+
+@pytest.mark.parametrize("language", REPLY_LANGUAGES)
+def test_discreet_texts_reveal_nothing_in_any_language(language: str) -> None:
+    """Every discreet variant, and what switching the mode on says, is neutral for another reader of the phone: no
+    word for agent, trafficking, police, NGO, report, complaint, case or helpline in that language, no code."""
+    written = catalogue(language)
+    ids = [key for key in written if key.startswith(("discreet.", "utter_discreet_", "utter_clear_tip_"))]
+    assert len([key for key in ids if key.startswith("discreet.")]) == len(
+        [key for key in catalogue("en") if key.startswith("discreet.")])
+    found = revealing([text for key in [*ids, "utter_chat_cleared"] for text in _texts(written[key])])
+    assert not found, found
+
+
+@pytest.mark.parametrize("language", REPLY_LANGUAGES)
+def test_the_scan_knows_each_languages_revealing_words(language: str) -> None:
+    """The scan can fail: it finds the ordinary texts' words (helpline, case, agent) and codes in every language."""
+    written = catalogue(language)
+    assert revealing([written["utter_checkin_intro"].format(code="4829317")])
+    assert revealing(_texts(written["utter_ask_report_agent"]))
+    assert revealing(_texts(written["utter_ask_report_contact"]))  # NGO
+    assert revealing(["4829317"])
+
+
+def test_urdu_words_are_matched_whole() -> None:
+    """کیس (case) is inside کیسا (how): only the whole word counts, right-to-left marks around it or not."""
+    assert not revealing(["گھر پر سب کیسا ہے؟"])
+    assert revealing(["آپ کا کیس۔"]) and revealing(["\u200fکیس\u200f"])
+    assert revealing(["ادارے کو بھیجی گئی"]) and not revealing(["ارادے"])
+
+
+# Shown as they are in discreet mode although they say more: the emergency reply is never held back; the
+# compensation questions name rescue and wages (back wages) and still need neutral variants.
+NOT_NEUTRAL = {"utter_emergency_numbers", "utter_ask_rescue_place", "utter_compensation_more"}
+
+
+@pytest.mark.parametrize("language", REPLY_LANGUAGES)
+def test_responses_without_a_discreet_variant_are_neutral(language: str) -> None:
+    """A response with no discreet variant is shown as it is in discreet mode, so it must reveal nothing either."""
+    written = catalogue(language)
+    plain = [key for key in written if key.startswith("utter_") and f"discreet.{key}" not in written]
+    found = revealing([text for key in plain if key not in NOT_NEUTRAL for text in _texts(written[key])])
+    assert not found, found
+    assert all(f"discreet.{key}" not in written for key in NOT_NEUTRAL)  # a variant written: take it off the list

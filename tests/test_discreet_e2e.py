@@ -1,4 +1,4 @@
-"""Discreet mode end to end through the real Rasa and action servers, in en, hi, hi-Latn and bho: a person switches
+"""Discreet mode end to end through the real Rasa and action servers, in all six reply languages: a person switches
 it on (menu 7, a refused code word, then their own), the follow-up worker's check-in and a report in discreet mode,
 an emergency still answered with 112 / 1098 / 139, then the code word: silence, check-ins paused, the NGO told "home
 visit only", and the worker starts nothing more for that number. Every text sent to the number from "7" on — except
@@ -9,7 +9,6 @@ this is about, in every language, and for reference codes.
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -26,30 +25,23 @@ from bot.store.models import FollowupCase, Report
 from tests.conftest import _reset_caches
 from tests.followup_helpers import enrol, import_sample_once
 from tests.replies import DOMAIN, GREETINGS, reply_text
+from tests.revealing import revealing
 from tests.servers import Helpline, running_helpline
 from tests.test_checkin_conversation import TriggeringStarter, daytime_clock
 from tests.test_conversation import EMERGENCIES
 
-# Words that give away what the conversation is about, in every language we write or read (Maithili is answered in
-# Hindi), and codes: a reader of the phone must find none of them in a discreet conversation.
-REVEALING_LATIN = ("agents?", r"traffick\w*", "police", "pulis", "ngos?", r"report\w*", "riport", "helplines?",
-                   "complaints?", "shikayat", "fir", "cases?", "dalal", r"taskar\w*", "thana", "thane", "sanstha",
-                   r"rescue\w*", "labour")
-REVEALING_DEVANAGARI = ("एजेंट", "दलाल", "तस्कर", "पुलिस", "एनजीओ", "संस्था", "रिपोर्ट", "शिकायत", "हेल्पलाइन",
-                        "थाना", "थाने", "केस", "मजदूरी", "बचाव", "बाल श्रम")
-REVEALING = re.compile(
-    r"(?<![a-z])(?:" + "|".join(REVEALING_LATIN) + r")(?![a-z])|" + "|".join(REVEALING_DEVANAGARI)
-    + r"|(?<!\d)\d{6,}(?!\d)", re.IGNORECASE)
-
-CODE_WORDS = {"en": "guava", "hi": "अमरूद", "hi-Latn": "kathal", "bho": "लीची"}
+CODE_WORDS = {"en": "guava", "hi": "अमरूद", "hi-Latn": "kathal", "bho": "लीची", "mai": "मखान", "ur": "جامن"}
 # A menu word, "yes", a command, a number. (A cry for help is refused too, but it is first of all an emergency: the
 # emergency numbers come back instead, tests/test_discreet.py checks its refusal.)
-REFUSED = {"en": "menu", "hi": "हाँ", "hi-Latn": "status", "bho": "5"}
-DONT_KNOW = {"en": "don't know", "hi": "पता नहीं", "hi-Latn": "pata nahi", "bho": "पता ना"}
+REFUSED = {"en": "menu", "hi": "हाँ", "hi-Latn": "status", "bho": "5", "mai": "हँ", "ur": "مینو"}
+DONT_KNOW = {"en": "don't know", "hi": "पता नहीं", "hi-Latn": "pata nahi", "bho": "पता ना", "mai": "पता नहि",
+             "ur": "پتہ نہیں"}
 TIPS = {"en": "a man offering 5000 advance to parents for sending boys to work in Jaipur",
         "hi": "एक आदमी 5000 एडवांस दे रहा है लड़कों को जयपुर ले जाने के लिए",
         "hi-Latn": "ek aadmi 5000 advance de raha hai ladko ko kaam pe bhejne ke liye",
-        "bho": "एगो आदमी 5000 एडवांस देत बा लइकन के जयपुर ले जाए खातिर"}
+        "bho": "एगो आदमी 5000 एडवांस देत बा लइकन के जयपुर ले जाए खातिर",
+        "mai": "एकटा आदमी 5000 एडवांस दऽ रहल अछि छौंड़ा सभ केँ जयपुर लऽ जाए लेल",
+        "ur": "ایک آدمی 5000 ایڈوانس دے رہا ہے لڑکوں کو جے پور لے جانے کے لیے"}
 
 
 def discreet_text(response: str, language: str) -> str:
@@ -67,10 +59,6 @@ def shown(response: str, language: str) -> str:
         return discreet_text(response, language)
     except KeyError:
         return reply_text(response, language)
-
-
-def revealing(texts: list[str]) -> list[str]:
-    return [f"{match.group(0)!r} in {text!r}" for text in texts for match in REVEALING.finditer(text)]
 
 
 def test_the_scan_catches_what_the_ordinary_replies_say() -> None:
