@@ -12,7 +12,10 @@ from bot.nlu.emergency_cues import EmergencyCueClassifier, has_emergency_cue
      "हमरा लइका के मारत बाड़े", "seth ne kamre me band karke rakha hai", "SOS", "my brother is locked inside a room",
      "बच्चा कैद है जयपुर में", "बचा लीं हो", "they tied up the boys in the back room", "my son is unconscious",
      "मालिक ने लड़के को बाँध के रखा है", "बिटवा बेहोस पड़ल बा", "do gunde aaye hai bachche ko le jane",
-     "jaldi police bhejo dhaba par", "main station ke peeche chhupa hu", "ओकरा के घसीट के ले गइल"],
+     "jaldi police bhejo dhaba par", "main station ke peeche chhupa hu", "ओकरा के घसीट के ले गइल",
+     # Urdu, and the same typed on an Arabic keyboard (ي ك ه for ی ک ہ)
+     "میرے بیٹے کو بچاؤ", "وہ لوگ اسے مار رہے ہیں", "بچے کو کمرے میں بند کر رکھا ہے", "جلدی پولیس بھیجیں",
+     "بچے کو كمرے میں بند کر رکھا ہے", "بچہ قید ہے جے پور میں", "میرے بھائی کا اغوا ہو گیا"],
 )
 def test_strong_cues_are_caught(text: str) -> None:
     assert has_emergency_cue(text)
@@ -23,7 +26,8 @@ def test_strong_cues_are_caught(text: str) -> None:
     ["mera beta 12 saal ka hai", "muavza kab milega", "school me dakhila", "the school is closed", "bandar",
      "bachat khata khulwana hai",
      "beti ka case bina bataye band kar diya", "बचत खाता", "helpline number", "kaidi", "स्कूल बंद है", "hamlet",
-     "police ne FIR nahi likhi", "baandhkar", "band gaadi", "बंधुआ मजदूरी का पैसा"],
+     "police ne FIR nahi likhi", "baandhkar", "band gaadi", "बंधुआ मजदूरी का पैसा",
+     "معاوضہ کب ملے گا", "اسکول میں داخلہ", "اسکول بند ہے", "بچت کھاتہ", "قیدی"],
 )
 def test_ordinary_messages_are_left_alone(text: str) -> None:
     assert not has_emergency_cue(text)

@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.component import UntrainedComponent
 from bot.nlu.intent_override import set_certain_intent
+from bot.text.normalise import fold_arabic
 
 EMERGENCY_INTENT = "report_emergency"
 
@@ -42,6 +43,10 @@ STRONG_CUES: tuple[str, ...] = (
     "कैद", "बंद करके रखा", "कमरे में बंद", "बंद कके", "हमला",
     "बेहोश", "बेहोस", "बांध के", "बाँध के", "बांधकर", "बाँधकर", "घसीट", "गुंडे", "पुलिस भेजो", "पुलिस भेजिए",
     "छुपा हूँ", "छिपा हूँ",
+    # Urdu (Arabic script, Urdu letters: the text is folded first, so ي/ك/ه typed on an Arabic keyboard match too)
+    "بچاؤ", "بچاو", "بچائیں", "بچایئے", "بچا لو", "بچالو", "ایمرجنسی", "اغوا", "مار رہے", "مار رہا", "مار ڈالیں گے",
+    "پیٹ رہے", "پیٹ رہا", "قید", "کمرے میں بند", "بند کر کے رکھا", "بے ہوش", "بیہوش", "باندھ کے", "باندھ کر",
+    "گھسیٹ", "غنڈے", "پولیس بھیجو", "پولیس بھیجیں", "چھپا ہوں", "حملہ",
 )
 _CUE_PATTERN = re.compile(
     r"(?<![\w\u0900-\u097F])(?:" + "|".join(re.escape(c) for c in sorted(STRONG_CUES, key=len, reverse=True))
@@ -51,7 +56,7 @@ _CUE_PATTERN = re.compile(
 
 def has_emergency_cue(text: str) -> bool:
     """True when the text contains one of the strong emergency cues as a whole word or phrase."""
-    normalised = unicodedata.normalize("NFC", text or "").lower()
+    normalised = fold_arabic(unicodedata.normalize("NFC", text or "").lower())
     return bool(_CUE_PATTERN.search(normalised))
 
 
