@@ -92,8 +92,8 @@ def running_helpline(var: Path, extra_env: dict[str, str] | None = None, worker:
         HELPLINE_RASA_URL=f"http://127.0.0.1:{rasa_port}",
         HELPLINE_RASA_TOKEN="-" + secrets.token_urlsafe(24),  # a leading "-" once broke Rasa's argument parsing
         HELPLINE_ACTION_TOKEN=secrets.token_urlsafe(24),
-        **(extra_env or {}),
     )
+    env.update(extra_env or {})  # a test may name its own databases, tokens or channels
     log = open(var / "servers.log", "w")  # noqa: SIM115 - closed at teardown
     actions = subprocess.Popen(
         [RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)],

@@ -156,6 +156,24 @@ CHECKINS = {
                ("0", ["utter_checkin_thanks"])],
         living_at_home=True, school_stage="not_enrolled", alerts=["not_in_school"], tips=0,
     ),
+    "mai": dict(
+        days=8, extra={},
+        turns=[("1", ["utter_checkin_school"]),
+               ("2", ["utter_checkin_money"]),
+               ("2", ["utter_checkin_agent"]),
+               ("2", ["utter_checkin_need"]),
+               ("0", ["utter_checkin_thanks"])],
+        living_at_home=True, school_stage="not_enrolled", alerts=["not_in_school"], tips=0,
+    ),
+    "ur": dict(
+        days=8, extra={},
+        turns=[("ہاں", ["utter_checkin_school"]),
+               ("نہیں", ["utter_checkin_money"]),
+               ("2", ["utter_checkin_agent"]),
+               ("نہیں", ["utter_checkin_need"]),
+               ("0", ["utter_checkin_thanks"])],
+        living_at_home=True, school_stage="not_enrolled", alerts=["not_in_school"], tips=0,
+    ),
 }
 
 

@@ -62,7 +62,7 @@ def test_erasure_is_not_clearing_the_chat(text: str) -> None:
     ("clear", discreet.RESERVED), ("gupt", discreet.RESERVED), ("namaste", discreet.RESERVED),
     ("bachao", discreet.EMERGENCY), ("बचाओ", discreet.EMERGENCY), ("two words", discreet.NOT_ONE_WORD),
     ("", discreet.NOT_ONE_WORD), ("مینو", discreet.RESERVED), ("ہاں", discreet.RESERVED),
-    ("بچاؤ", discreet.RESERVED), ("خفیہ", discreet.RESERVED), ("اردو", discreet.RESERVED), ("हँ", discreet.RESERVED),
+    ("بچاؤ", discreet.EMERGENCY), ("خفیہ", discreet.RESERVED), ("اردو", discreet.RESERVED), ("हँ", discreet.RESERVED),
     ("नहि", discreet.RESERVED), ("बचाउ", discreet.EMERGENCY),
 ])
 def test_a_colliding_code_word_is_refused(text: str, problem: str) -> None:

@@ -232,6 +232,9 @@ def running_topology(var: Path, rasa_processes: int = 2, extra_env: dict[str, st
             _wait_until(f"{url}/webhooks/rest/", topology.supervisor, timeout=900)
         _wait_until(f"{topology.public}/health", topology.supervisor, timeout=60)
         _wait_until(f"{topology.console}/login", topology.supervisor, timeout=120)
+        # The action server loads our package and its data after supervisord starts it: a message sent before it
+        # answers would make the first turns wait on a connection that is not there yet.
+        _wait_until(f"http://127.0.0.1:{actions_port}/health", topology.supervisor, timeout=900)
         yield topology
     finally:
         if topology.supervisor and topology.supervisor.poll() is None:

@@ -17,7 +17,21 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, delete, event, func, select
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    exc,
+    func,
+    select,
+)
 from sqlalchemy.engine import Connection, Engine
 
 from bot.crypto import decrypt, encrypt
@@ -68,8 +82,16 @@ def tracker_engine(url: str) -> Engine:
         event.listen(engine, "connect", sqlite_secure_delete)
     else:
         engine = create_engine(url, future=True, pool_pre_ping=True)
-    # The same table Rasa creates on start (checkfirst): a job or command may run before Rasa ever did.
-    metadata.create_all(engine)
+    # The same table Rasa creates on start (checkfirst): a job or command may run before Rasa ever did. Two processes
+    # may check at the same moment and both try to create it; the loser finds it made by the other.
+    try:
+        metadata.create_all(engine)
+    except exc.OperationalError as error:
+        if "already exists" not in str(error.orig):
+            raise
+    except exc.ProgrammingError as error:  # PostgreSQL: DuplicateTable
+        if "already exists" not in str(error.orig):
+            raise
     return engine
 
 
