@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyotp
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import select
 from werkzeug.serving import make_server
@@ -106,15 +107,35 @@ def _sign_in(driver: WebDriver, url: str, username: str) -> None:
 
 def _submit(driver: WebDriver, element_id: str) -> None:
     """Click a button that loads a new page, and wait until the old page is gone (no sleeping)."""
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.ID, element_id).click()
-    WebDriverWait(driver, 15).until(staleness_of(old))
+    _click_to_new_page(driver, By.ID, element_id)
 
 
 def _follow(driver: WebDriver, by: str, value: str) -> None:
+    _click_to_new_page(driver, by, value)
+
+
+def _click_to_new_page(driver: WebDriver, by: str, value: str) -> None:
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(by, value).click()
-    WebDriverWait(driver, 15).until(staleness_of(old))
+    WebDriverWait(driver, 15).until(_gone(old))
+
+
+def _gone(old: WebElement) -> Callable[[WebDriver], bool]:
+    """Selenium's staleness_of, also for the other error chromedriver gives about a node of a page that was just
+    replaced ("Node with given id does not belong to the document") instead of a stale-element error."""
+
+    def check(_: WebDriver) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    return check
 
 
 def _code(world: World, username: str) -> str:
