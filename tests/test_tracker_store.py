@@ -57,6 +57,8 @@ def tracker_url(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
     yield url
     tracker_engine(url).dispose()
 
+SAVED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)  # a fixed moment: nothing here reads the wall clock
+
 
 def _store() -> EncryptedSQLTrackerStore:
     return EncryptedSQLTrackerStore(domain=DOMAIN)
@@ -102,7 +104,7 @@ def test_canary_rasa_code_is_what_the_store_was_written_for() -> None:
 
 def test_events_are_stored_sealed_and_read_back_unchanged(tracker_url: str) -> None:
     store = _store()
-    tracker = _conversation("conv-1", datetime.now(timezone.utc))
+    tracker = _conversation("conv-1", SAVED_AT)
     _save(store, tracker)
     rows = _rows(tracker_url)
     assert len(rows) == len(tracker.events)
@@ -127,12 +129,12 @@ def test_key_rotation_old_keys_still_decrypt(tracker_url: str, monkeypatch: pyte
     new = Fernet.generate_key().decode()
     monkeypatch.setenv("HELPLINE_SECRET_KEYS", old)
     _reset_caches()
-    _save(_store(), _conversation("conv-old", datetime.now(timezone.utc)))
+    _save(_store(), _conversation("conv-old", SAVED_AT))
     monkeypatch.setenv("HELPLINE_SECRET_KEYS", f"{new},{old}")
     _reset_caches()
     store = _store()
     assert asyncio.run(store.retrieve("conv-old")).get_slot("district") == WORDS[2]  # type: ignore[union-attr]
-    _save(store, _conversation("conv-new", datetime.now(timezone.utc)))
+    _save(store, _conversation("conv-new", SAVED_AT))
     monkeypatch.setenv("HELPLINE_SECRET_KEYS", new)  # the old key withdrawn: its rows no longer open
     _reset_caches()
     store = _store()
@@ -150,7 +152,7 @@ def test_plain_rows_are_read_then_sealed_by_db_upgrade_in_batches(tracker_url: s
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     from bot.cli import main
 
-    now = datetime.now(timezone.utc)
+    now = SAVED_AT
     plain = SQLTrackerStore(domain=DOMAIN, host=tracker_url)  # Rasa's own store, as before this change
     for n in range(5):
         _save(plain, _conversation(f"conv-{n}", now))
@@ -181,7 +183,7 @@ def test_plain_rows_are_read_then_sealed_by_db_upgrade_in_batches(tracker_url: s
 
 def test_delete_conversation_removes_every_event_of_one_sender_only(tracker_url: str) -> None:
     store = _store()
-    now = datetime.now(timezone.utc)
+    now = SAVED_AT
     for sender in ("conv-a", "conv-b"):
         _save(store, _conversation(sender, now))
     per_conversation = len(_rows(tracker_url)) // 2
@@ -226,7 +228,7 @@ def test_sealed_json_is_what_rasa_would_have_written(tracker_url: str) -> None:
     """The sealed payload is exactly Rasa's JSON for the event (nothing dropped or added)."""
     from bot.store.tracker_events import unseal
 
-    tracker = _conversation("conv-json", datetime.now(timezone.utc))
+    tracker = _conversation("conv-json", SAVED_AT)
     _save(_store(), tracker)
     stored = [json.loads(unseal(row[-1])) for row in _rows(tracker_url)]
     assert stored == [e.as_dict() for e in tracker.events]
