@@ -81,6 +81,9 @@ def seal_plain_events(progress: Callable[[int], None] | None = None) -> int:
     if sealed and engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             connection.exec_driver_sql("VACUUM")
+            # The file is in write-ahead-log mode (bot/store/tracker_events.sqlite_pragmas): copy the log into the
+            # file and empty it, so no old page (plain text) stays in the log either.
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return sealed
 
 

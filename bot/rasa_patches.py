@@ -40,6 +40,16 @@ imports that package when it loads credentials.yml), next to `bot.rasa_logs.inst
    (two years of check-ins), and each message of it pays for them. Ours carries one `SlotSet` per slot: its last
    value and metadata, in the order the slots were last set. Applying them gives the same slot values.
 
+5. `rasa.core.policies.rule_policy.RulePolicy._get_possible_keys`
+   To predict, RulePolicy filters every learnt rule against every state of the session, newest first, and parses
+   each rule (a JSON string) again for each state: `_rule_key_to_state` has an LRU cache of 1,000 entries, and our
+   dialogue has 1,009 rules, so the cache never hits (a cyclic scan evicts each entry just before its next use).
+   That was half of the Rasa process's time under load, and it grew with the session: states older than the
+   longest rule (4 turns) keep every remaining rule but were still parsed and checked. Ours parses each rule once
+   (the rules of a loaded model never change; reversed, as `_is_rule_applicable` uses them) and stops at the
+   longest remaining rule, because Rasa's `_is_rule_applicable` is True for every turn beyond a rule's length.
+   Per turn it applies Rasa's own `_is_rule_applicable` logic and `_does_rule_match_state`: the same set of keys.
+
 Guard: before patching, each original's source is hashed and compared with the hash of the Rasa 3.6.21 code that
 the patch was written for; on a mismatch that patch is not applied and one warning is logged, so an upgraded Rasa
 runs its own (slower, correct) code. tests/test_rasa_patches.py fails on such a mismatch, so an upgrade forces a
@@ -53,12 +63,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import inspect
+import json
 import logging
 import os
 import ssl
 from typing import Any, Callable, Dict
 
 import aiohttp
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
+from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +86,8 @@ SOURCE_SHA256 = {
     "MessageProcessor._has_session_expired": "aa0e659a9cfa1f70616523da75045bd87d4424a03432726722c7dc80a9869200",
     "ActionSessionStart._slot_set_events_from_tracker":
         "d023605fda20a739d5ddb1d253c34c824f6c793bebdd312a9a7748b13e1e7fbd",
+    "RulePolicy._get_possible_keys": "2915fd81711e194c6d667728e00bd0e51e9c1c2791a0be14c55f0ef9938f9936",
+    "RulePolicy._is_rule_applicable": "64a108b016b46e573d6020b755a6036439dc207a364b45c9ea5dcb0f18dc7068",
 }
 KEEPALIVE_SECONDS = 3.0
 # A session longer than this (about 30 messages of ours) ends at the next pause of SESSION_PAUSE_SECONDS.
@@ -278,6 +293,83 @@ def _slot_set_events_from_tracker(tracker: Any) -> list[Any]:
     return [SlotSet(key=event.key, value=event.value, metadata=event.metadata) for event in last.values()]
 
 
+# --- 5. each rule parsed once, and only the rules and turns that can apply -----------------------------------------
+
+_reversed_rules: dict[str, list[Any]] = {}
+# RulePolicy._does_rule_match_state, set by `install` (importing rasa.core here would slow every `import bot`)
+_does_rule_match_state: Callable[[Any, Any], bool] = lambda rule_state, conversation_state: False  # noqa: E731
+# id(lookup) -> (the lookup, its keys when indexed, rule keys by the action and intent of their newest turn)
+_indexes: dict[int, tuple[Dict[str, str], frozenset[str], dict[tuple[Any, Any], list[str]]]] = {}
+
+
+def reversed_rule_states(rule_key: str) -> list[Any]:
+    """The rule's states, newest first, parsed once per process (a model's rules are fixed once it is loaded)."""
+    states = _reversed_rules.get(rule_key)
+    if states is None:
+        states = _reversed_rules[rule_key] = list(reversed(json.loads(rule_key)))
+    return states
+
+
+def _required(sub_state: Any, key: str) -> Any:
+    """The value a rule's state requires (None when it requires none, or only that the value is not set)."""
+    value = (sub_state or {}).get(key)
+    return value if isinstance(value, str) and value and value != SHOULD_NOT_BE_SET else None
+
+
+def _bucket(rule_key: str) -> tuple[Any, Any]:
+    """(previous action, intent) a conversation's newest turn must have for this rule to apply; None = any.
+
+    Exact, from `_is_rule_applicable`: a rule whose newest turn has a previous action only applies to a turn that
+    has one and matches every required value of it (`_does_rule_match_state`); without one it never looks at the
+    intent."""
+    newest = reversed_rule_states(rule_key)[0]
+    action = newest.get(PREVIOUS_ACTION)
+    if not action:
+        return None, None
+    return _required(action, ACTION_NAME), _required(newest.get(USER), INTENT)
+
+
+def _candidates(lookup: Dict[str, str], conversation_state: Any) -> set[str]:
+    """The rules not excluded by the newest turn's previous action and intent (a superset of those that apply)."""
+    entry = _indexes.get(id(lookup))
+    if entry is None or entry[0] is not lookup or entry[1] != lookup.keys():
+        index: dict[tuple[Any, Any], list[str]] = {}
+        for key in lookup:
+            index.setdefault(_bucket(key), []).append(key)
+        entry = _indexes[id(lookup)] = (lookup, frozenset(lookup), index)
+    action = (conversation_state.get(PREVIOUS_ACTION) or {}).get(ACTION_NAME)
+    intent = (conversation_state.get(USER) or {}).get(INTENT)
+    index = entry[2]
+    return {key for bucket in {(action, intent), (action, None), (None, intent), (None, None)}
+            for key in index.get(bucket, ())}
+
+
+def _rule_applies(rule_states: list[Any], turn_index: int, conversation_state: Any) -> bool:
+    """Rasa's RulePolicy._is_rule_applicable on the already reversed, already parsed rule."""
+    if turn_index >= len(rule_states):
+        return True
+    current_previous_action = conversation_state.get(PREVIOUS_ACTION)
+    rule_previous_action = rule_states[turn_index].get(PREVIOUS_ACTION)
+    if not rule_previous_action and not current_previous_action:
+        return True
+    if not rule_previous_action or not current_previous_action:
+        return False
+    return _does_rule_match_state(rule_states[turn_index], conversation_state)
+
+
+def _get_possible_keys(self: Any, lookup: Dict[str, str], states: list[Any]) -> set[str]:
+    """Rasa's filter of the rules by the conversation's states (newest first): the newest turn through the index,
+    and no further back than the longest remaining rule."""
+    if not states:
+        return set(lookup.keys())
+    possible_keys = _candidates(lookup, states[-1])
+    for index, state in enumerate(reversed(states)):
+        if not possible_keys or index >= max(len(reversed_rule_states(key)) for key in possible_keys):
+            break  # every remaining rule applies to older turns: nothing would change
+        possible_keys = {key for key in possible_keys if _rule_applies(reversed_rule_states(key), index, state)}
+    return possible_keys
+
+
 # --- installing ---------------------------------------------------------------------------------------------------
 
 def enabled() -> bool:
@@ -290,9 +382,12 @@ def install() -> None:
         logger.info("%s=off: Rasa runs unpatched", ENV_SWITCH)
         return
     from rasa.core.actions.action import ActionSessionStart, RemoteAction
+    from rasa.core.policies.rule_policy import RulePolicy
     from rasa.core.processor import MessageProcessor
     from rasa.utils.endpoints import EndpointConfig
 
+    global _does_rule_match_state
+    _does_rule_match_state = RulePolicy._does_rule_match_state
     targets = [
         ("RemoteAction._validate_action_result", RemoteAction, "_validate_action_result", _validate_action_result,
          ()),
@@ -301,6 +396,8 @@ def install() -> None:
          ()),
         ("ActionSessionStart._slot_set_events_from_tracker", ActionSessionStart, "_slot_set_events_from_tracker",
          staticmethod(_slot_set_events_from_tracker), ()),
+        ("RulePolicy._get_possible_keys", RulePolicy, "_get_possible_keys", _get_possible_keys,
+         ("RulePolicy._is_rule_applicable",)),
     ]
     for name, owner, attribute, replacement, also_checked in targets:
         if name in _installed:
@@ -319,11 +416,12 @@ def install() -> None:
 def uninstall() -> None:
     """Put Rasa's originals back (for tests)."""
     from rasa.core.actions.action import ActionSessionStart, RemoteAction
+    from rasa.core.policies.rule_policy import RulePolicy
     from rasa.core.processor import MessageProcessor
     from rasa.utils.endpoints import EndpointConfig
 
     owners = {"RemoteAction": RemoteAction, "EndpointConfig": EndpointConfig, "MessageProcessor": MessageProcessor,
-              "ActionSessionStart": ActionSessionStart}
+              "ActionSessionStart": ActionSessionStart, "RulePolicy": RulePolicy}
     for name in list(_installed):
         owner, attribute = name.split(".")
         setattr(owners[owner], attribute, ORIGINALS[name])

@@ -28,10 +28,13 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.settings import ConfigurationError, get_settings
-from bot.store.tracker_events import seal, sqlite_secure_delete, unseal
+from bot.store.tracker_events import seal, sqlite_pragmas, unseal
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +67,21 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                 "HELPLINE_TRACKER_DATABASE_URL (bot/settings.py)")
         url = get_settings().tracker_database_url
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", sqlite_secure_delete)
+        rasas_engine: Engine = self.engine
+        if rasas_engine.dialect.name == "sqlite":
+            self._pool_sqlite_connections(rasas_engine)
+
+    def _pool_sqlite_connections(self, rasas_engine: Engine) -> None:
+        """SQLite through a small pool of open connections, each set up by `sqlite_pragmas` (write-ahead log).
+
+        Rasa's engine opens a new connection for every session (SQLAlchemy 1.4's default for a file): each turn
+        reopened the file, and closing its last connection checkpointed the write-ahead log to disk — an fsync per
+        message on Rasa's event loop."""
+        rasas_engine.dispose()
+        self.engine = create_engine(rasas_engine.url, poolclass=QueuePool, pool_size=2, max_overflow=8,
+                                    connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(self.engine, "connect", sqlite_pragmas)
+        self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool

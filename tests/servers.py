@@ -76,7 +76,7 @@ def running_helpline(var: Path, extra_env: dict[str, str] | None = None, worker:
     endpoints = var / "endpoints.yml"
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
-        "  headers:\n    X-Helpline-Action-Token: ${HELPLINE_ACTION_TOKEN}\n"
+        "  headers:\n    X-Helpline-Action-Token: ${HELPLINE_ACTION_TOKEN}\n  enable_selective_domain: true\n"
         "tracker_store:\n  type: bot.rasa_tracker_store.EncryptedSQLTrackerStore\n"
     )
     env = dict(

@@ -7,7 +7,9 @@ tests/test_conversation.py and tests/test_api_auth_e2e.py.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import tarfile
 import time
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -17,6 +19,7 @@ import rasa
 from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import ActionSessionStart, RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet, UserUttered
@@ -25,18 +28,21 @@ from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
 from bot import rasa_patches
 from bot.action_auth import HEADER
+from tests.servers import MODEL
 
 VALIDATE = "RemoteAction._validate_action_result"
 REQUEST = "EndpointConfig.request"
 SESSION = "MessageProcessor._has_session_expired"
 CARRY = "ActionSessionStart._slot_set_events_from_tracker"
+RULES = "RulePolicy._get_possible_keys"
+ALL = {VALIDATE, REQUEST, SESSION, CARRY, RULES}
 
 
 @pytest.fixture
 def patched(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv(rasa_patches.ENV_SWITCH, raising=False)
     rasa_patches.install()
-    assert rasa_patches.installed() == {VALIDATE, REQUEST, SESSION, CARRY}
+    assert rasa_patches.installed() == ALL
     yield
 
 
@@ -48,6 +54,8 @@ def test_canary_rasa_code_is_what_the_patches_were_written_for() -> None:
         REQUEST: rasa_patches.ORIGINALS.get(REQUEST, EndpointConfig.request),
         SESSION: rasa_patches.ORIGINALS.get(SESSION, MessageProcessor._has_session_expired),
         CARRY: rasa_patches.ORIGINALS.get(CARRY, ActionSessionStart.__dict__["_slot_set_events_from_tracker"]),
+        RULES: rasa_patches.ORIGINALS.get(RULES, RulePolicy._get_possible_keys),
+        "RulePolicy._is_rule_applicable": RulePolicy._is_rule_applicable,
         "EndpointConfig.session": EndpointConfig.session,
     }
     for name, function in originals.items():
@@ -59,7 +67,7 @@ def test_both_patches_are_installed_by_the_channel_package(monkeypatch: pytest.M
     import bot.channels  # noqa: F401 - what Rasa imports to load credentials.yml
 
     rasa_patches.install()  # idempotent
-    assert rasa_patches.installed() == {VALIDATE, REQUEST, SESSION, CARRY}
+    assert rasa_patches.installed() == ALL
     assert RemoteAction._validate_action_result is rasa_patches._validate_action_result
     assert EndpointConfig.request is rasa_patches.request
     assert MessageProcessor._has_session_expired is rasa_patches._has_session_expired
@@ -79,7 +87,7 @@ def test_off_switch_and_guard_leave_rasa_untouched(monkeypatch: pytest.MonkeyPat
         monkeypatch.setitem(rasa_patches.SOURCE_SHA256, VALIDATE, "0" * 64)  # as if Rasa had changed
         with caplog.at_level(logging.WARNING, logger="bot.rasa_patches"):
             rasa_patches.install()
-        assert rasa_patches.installed() == {REQUEST, SESSION, CARRY}
+        assert rasa_patches.installed() == ALL - {VALIDATE}
         assert RemoteAction._validate_action_result is rasa_patches.ORIGINALS[VALIDATE]
         assert [r.getMessage() for r in caplog.records] == [
             f"Rasa's {VALIDATE} is not the Rasa 3.6.21 code bot/rasa_patches.py was written for: not patched"]
@@ -265,3 +273,50 @@ def test_a_new_session_carries_each_slot_once_with_its_last_value(patched: None)
     with_rasas = DialogueStateTracker.from_events("u", [SessionStarted(), *rasa_carried], slots=domain.slots)
     assert with_ours.current_slot_values() == with_rasas.current_slot_values() == {
         **with_ours.current_slot_values(), "a": 3, "b": None, "c": 5}
+
+
+# --- each rule parsed once, and only the turns a rule can reach ---------------------------------------------------
+
+def _trained_rules(kind: str = "rules") -> dict[str, str]:
+    """The rules RulePolicy learnt from our dialogue (the trained model), as Rasa keeps them: JSON keys."""
+    with tarfile.open(MODEL) as tar:
+        member = next(m for m in tar.getmembers() if m.name.endswith("train_RulePolicy0/rule_policy.json"))
+        handle = tar.extractfile(member)
+        assert handle is not None
+        return json.load(handle)["lookup"][kind]
+
+
+def _rasas_possible_keys(lookup: dict[str, str], states: list) -> set[str]:
+    """Rasa's own `_get_possible_keys`, `_is_rule_applicable` and `_rule_key_to_state`, unpatched."""
+    policy = SimpleNamespace(_rule_key_to_state=RulePolicy._rule_key_to_state,
+                             _does_rule_match_state=RulePolicy._does_rule_match_state)
+    policy._is_rule_applicable = lambda *args: RulePolicy._is_rule_applicable(policy, *args)  # type: ignore[attr-defined]
+    return rasa_patches.ORIGINALS[RULES](policy, lookup, states)
+
+
+def test_the_rules_that_apply_are_the_ones_rasa_finds(patched: None) -> None:
+    """Every 7th learnt rule as a conversation of its own, after an older history and with another rule's last
+    turn: the patched filter finds exactly Rasa's set of rules (matches, near misses and no match at all)."""
+    lookup = _trained_rules()
+    assert len(lookup) > 1000  # more than Rasa's LRU cache of parsed rules holds: why the patch exists
+    keys = sorted(lookup)
+    history = json.loads(keys[0]) + json.loads(keys[1])  # turns older than any rule
+    checked = 0
+    for index in range(0, len(keys), 7):
+        rule = json.loads(keys[index])
+        other = json.loads(keys[(index * 31 + 5) % len(keys)])
+        for states in (rule, history + rule, history + rule[:-1] + other[-1:], other[:1] + rule[1:], []):
+            expected = _rasas_possible_keys(lookup, states)
+            assert RulePolicy._get_possible_keys(None, lookup, states) == expected  # type: ignore[arg-type]
+            checked += bool(expected)
+    assert checked > 100  # most of these conversations match some rule: the comparison is not vacuous
+
+
+def test_the_unhappy_paths_of_a_form_are_the_ones_rasa_finds(patched: None) -> None:
+    lookup = _trained_rules("rules_for_loop_unhappy_path")
+    rules = _trained_rules()
+    conversations = [json.loads(key) for key in lookup] + [json.loads(key) for key in sorted(rules)[::50]]
+    for states in conversations:
+        expected = _rasas_possible_keys(lookup, states)
+        assert RulePolicy._get_possible_keys(None, lookup, states) == expected  # type: ignore[arg-type]
+    assert any(_rasas_possible_keys(lookup, states) for states in conversations)  # not vacuous
