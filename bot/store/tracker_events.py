@@ -13,6 +13,7 @@ connection. `bot.rasa_tracker_store` (the class Rasa loads) and `bot.conversatio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import (
     Column,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
@@ -53,6 +55,13 @@ events = Table(
     Column("action_name", String(255)),
     Column("data", Text),
 )
+# Rasa indexes `sender_id` only. Each turn Rasa looks up the conversation's latest session start and the events since
+# then; with only that index both read every row the person ever caused (two years of check-ins: tens of thousands).
+# These two make both a range over the current session (EncryptedSQLTrackerStore._event_query).
+SESSION_INDEXES = (
+    Index("ix_events_sender_type_time", events.c.sender_id, events.c.type_name, events.c.timestamp),
+    Index("ix_events_sender_time", events.c.sender_id, events.c.timestamp),
+)
 
 
 def seal(data_json: str) -> str:
@@ -84,15 +93,28 @@ def tracker_engine(url: str) -> Engine:
         engine = create_engine(url, future=True, pool_pre_ping=True)
     # The same table Rasa creates on start (checkfirst): a job or command may run before Rasa ever did. Two processes
     # may check at the same moment and both try to create it; the loser finds it made by the other.
+    _create_once(lambda: metadata.create_all(engine))
+    create_session_indexes(engine)
+    return engine
+
+
+def _create_once(create: Callable[[], None]) -> None:
+    """Run a `create ... checkfirst` that another process may be running at the same moment: the loser finds the
+    table or index made by the other."""
     try:
-        metadata.create_all(engine)
+        create()
     except exc.OperationalError as error:
         if "already exists" not in str(error.orig):
             raise
-    except exc.ProgrammingError as error:  # PostgreSQL: DuplicateTable
-        if "already exists" not in str(error.orig):
+    except (exc.ProgrammingError, exc.IntegrityError) as error:  # PostgreSQL: DuplicateTable, or pg_class unique
+        if "already exists" not in str(error.orig) and "duplicate key" not in str(error.orig):
             raise
-    return engine
+
+
+def create_session_indexes(engine: Engine) -> None:
+    """SESSION_INDEXES on the events table (made by Rasa or by us), when missing; safe to race."""
+    for index in SESSION_INDEXES:
+        _create_once(lambda index=index: index.create(engine, checkfirst=True))  # type: ignore[misc]
 
 
 def sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
