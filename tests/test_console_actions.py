@@ -116,6 +116,29 @@ def test_a_referral_is_a_forward_and_the_receiving_ngo_accepts_it(world: World) 
     assert text("ngo.forward.referral", "hi") in body and delivery.marker in body
 
 
+def test_a_referral_that_cannot_be_sent_writes_nothing(world: World) -> None:
+    """An NGO with no contact left cannot be sent the referral: the console says so, and no referral row, forward or
+    audit entry is left behind (the referral row once stayed, pending, for an NGO that was never told)."""
+    from bot.store.models import NgoContact
+
+    target = ngo_id("patna-bal-raksha-sample")
+    with session_scope() as session:
+        session.execute(delete(NgoContact).where(NgoContact.ngo_id == target))
+    code = world.reports["gaya"]
+    magadh = client_for(world.clock)
+    sign_in(magadh, world, "staff-magadh")
+    page = f"/reports/{code}"
+    assert post_form(magadh, page, f"{page}/refer", {"ngo_id": str(target)}).status_code == 302
+    assert text("ngo.console.flash.refer_refused", "en") in magadh.get(page).get_data(as_text=True)
+    with session_scope() as session:
+        report_id = _report(code).id
+        assert session.execute(select(Referral).where(Referral.report_id == report_id)).first() is None
+        assert session.execute(select(Delivery).where(Delivery.report_id == report_id,
+                                                      Delivery.purpose == "referral")).first() is None
+        assert session.execute(select(AuditEvent).where(AuditEvent.report_id == report_id,
+                                                        AuditEvent.action == "referred")).first() is None
+
+
 def test_enrol_record_a_checkin_and_change_stages_from_forms(world: World) -> None:
     client = client_for(world.clock)
     sign_in(client, world, "staff-magadh")
