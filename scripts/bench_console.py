@@ -6,6 +6,7 @@
     ... --url http://127.0.0.1:8082/stats --cookie "session=..."           # also time pages of a running console
     ... --pages bot.console.bench:pages                                    # or a function returning more `Page`s
     ... --no-stats --repeats 10                                            # only the console's pages
+    ... --no-stats --only chart                                            # only the console's charts
 
 The console's pages (scripts/bench_console_pages.py: dashboard, reports, a report, cases overdue, a case, the
 statistics page, each figure's table and chart) are timed through the Flask application as three people (Magadh's
@@ -200,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", action="append", default=[], help="module:function returning more Pages")
     parser.add_argument("--no-stats", action="store_true", help="not the statistics functions (stats_pages)")
     parser.add_argument("--no-console", action="store_true", help="not the console's pages (bench_console_pages)")
+    parser.add_argument("--only", action="append", default=[],
+                        help="only the pages whose name contains this text (repeatable), e.g. --only chart")
     args = parser.parse_args(argv)
 
     def run() -> None:
@@ -208,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         pages = [] if args.no_console else console_pages()
         pages += [] if args.no_stats else stats_pages()
         pages += extra_pages(args.pages) + [url_page(url, args.cookie) for url in args.url]
+        pages = [page for page in pages if not args.only or any(text in page.name for text in args.only)]
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {args.repeats} views per page")
         measure(pages, args.repeats)
 

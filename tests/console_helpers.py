@@ -40,6 +40,7 @@ class World:
     reports: dict[str, str] = field(default_factory=dict)  # name -> code
     cases: dict[str, str] = field(default_factory=dict)  # district -> reference
     secrets: dict[str, str] = field(default_factory=dict)  # account -> TOTP secret once enrolled
+    said: dict[str, str] = field(default_factory=dict)  # report name -> what the reporter wrote about it
 
 
 def fast_hashing(monkeypatch) -> None:  # type: ignore[no-untyped-def]

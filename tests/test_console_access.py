@@ -82,3 +82,63 @@ def test_only_the_ngo_in_scope_acts_and_others_change_nothing(world: World, acco
 
     with session_scope() as session:
         assert session.execute(select(Report.status).where(Report.code == code)).scalar_one() == "received"
+
+
+# A referral of Gaya's report from Magadh's NGO to Patna's, by what became of it -> who sees the report (shown or
+# 404, on its page and in the lists). A declined referral gives nothing: Patna's NGO said "not ours", so it does not
+# keep reading the child's report (issue 13); referred again, it sees it again. The referring NGO and the coordinator
+# see it whatever happens.
+REFERRAL_STATES = ("none", "pending", "accepted", "declined", "declined, referred again")
+REFERRAL_SEES = {  #         none  pending accepted declined again
+    "staff-patna":          (False, True, True, False, True),
+    "staff-magadh":         (True, True, True, True, True),
+    "staff-jaipur":         (True, True, True, True, True),  # the corridor alert, unchanged by any referral
+    "coord-bihar":          (True, True, True, True, True),
+    "coord-rajasthan":      (False, False, False, False, False),
+}
+
+
+def _refer(world: World, state: str) -> None:
+    """Bring Gaya's report into `state` through the console's own forms (refer, accept or decline)."""
+    from tests.console_helpers import ngo_id, post_form
+
+    page = f"/reports/{world.reports['gaya']}"
+    magadh, patna = client_for(world.clock), client_for(world.clock)
+    sign_in(magadh, world, "staff-magadh")
+    sign_in(patna, world, "staff-patna")
+    rounds = {"none": [], "pending": [None], "accepted": ["accepted"], "declined": ["declined"],
+              "declined, referred again": ["declined", None]}[state]
+    for decision in rounds:
+        assert post_form(magadh, page, f"{page}/refer", {"ngo_id": str(ngo_id("patna-bal-raksha-sample"))}
+                         ).status_code == 302
+        if decision is None:
+            continue
+        referral = re.search(rf'action="{page}/referrals/(\d+)"', patna.get(page).get_data(as_text=True))
+        assert referral, "the receiving NGO is offered the referral"
+        answer = post_form(patna, page, f"{page}/referrals/{referral.group(1)}", {"decision": decision})
+        # Accepting stays on the report; declining leaves it (its page would be a 404 now).
+        assert answer.headers["Location"] == (page if decision == "accepted" else "/")
+
+
+@pytest.mark.parametrize("state", REFERRAL_STATES)
+def test_a_declined_referral_gives_no_access(world: World, state: str) -> None:
+    from sqlalchemy import select
+
+    from bot.reports.access import may_act_on_report
+    from bot.store.db import session_scope
+    from bot.store.models import Ngo, Report
+
+    _refer(world, state)
+    code = world.reports["gaya"]
+    for account, row in REFERRAL_SEES.items():
+        sees = row[REFERRAL_STATES.index(state)]
+        client = client_for(world.clock)
+        world.clock.advance(seconds=30)  # a fresh two-factor code for each coordinator's sign-in
+        assert sign_in(client, world, account).status_code == 302
+        assert client.get(f"/reports/{code}").status_code == (200 if sees else 404), (account, state)
+        assert (code in _codes(client.get("/reports").get_data(as_text=True), "reports")) == sees, (account, state)
+        assert (code in _codes(client.get("/").get_data(as_text=True), "reports")) == sees, (account, state)
+    with session_scope() as session:  # the OK/CLOSE messages follow the same rule
+        patna = session.execute(select(Ngo).where(Ngo.key == "patna-bal-raksha-sample")).scalar_one()
+        report = session.execute(select(Report).where(Report.code == code)).scalar_one()
+        assert may_act_on_report(session, patna, report) == REFERRAL_SEES["staff-patna"][REFERRAL_STATES.index(state)]

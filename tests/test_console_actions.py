@@ -5,10 +5,11 @@ answers, change stages; and `helpline users add|disable|reset`. On SQLite and Po
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.cli import main as cli
 from bot.clock import ManualClock
@@ -115,6 +116,29 @@ def test_a_referral_is_a_forward_and_the_receiving_ngo_accepts_it(world: World) 
     assert text("ngo.forward.referral", "hi") in body and delivery.marker in body
 
 
+def test_a_referral_that_cannot_be_sent_writes_nothing(world: World) -> None:
+    """An NGO with no contact left cannot be sent the referral: the console says so, and no referral row, forward or
+    audit entry is left behind (the referral row once stayed, pending, for an NGO that was never told)."""
+    from bot.store.models import NgoContact
+
+    target = ngo_id("patna-bal-raksha-sample")
+    with session_scope() as session:
+        session.execute(delete(NgoContact).where(NgoContact.ngo_id == target))
+    code = world.reports["gaya"]
+    magadh = client_for(world.clock)
+    sign_in(magadh, world, "staff-magadh")
+    page = f"/reports/{code}"
+    assert post_form(magadh, page, f"{page}/refer", {"ngo_id": str(target)}).status_code == 302
+    assert text("ngo.console.flash.refer_refused", "en") in magadh.get(page).get_data(as_text=True)
+    with session_scope() as session:
+        report_id = _report(code).id
+        assert session.execute(select(Referral).where(Referral.report_id == report_id)).first() is None
+        assert session.execute(select(Delivery).where(Delivery.report_id == report_id,
+                                                      Delivery.purpose == "referral")).first() is None
+        assert session.execute(select(AuditEvent).where(AuditEvent.report_id == report_id,
+                                                        AuditEvent.action == "referred")).first() is None
+
+
 def test_enrol_record_a_checkin_and_change_stages_from_forms(world: World) -> None:
     client = client_for(world.clock)
     sign_in(client, world, "staff-magadh")
@@ -146,6 +170,51 @@ def test_enrol_record_a_checkin_and_change_stages_from_forms(world: World) -> No
     other = client_for(world.clock)
     sign_in(other, world, "staff-patna")
     assert other.get(page).status_code == 404
+
+
+def test_a_case_shows_the_familys_consents_and_the_view_is_audited(world: World) -> None:
+    """The case page lists every consent behind the case — the follow-up and the guardian's (with how the guardian
+    was checked), and a call-back the family's number agreed to earlier, in the very words shown, in the language
+    shown — and none of another family's. Opening it is written to the audit log (who, which case, that consents were
+    shown); a page out of scope writes nothing. A child's case without a guardian's consent (enrolled before consents
+    were recorded) says so."""
+    import html
+
+    from bot.store.consents import record_consent
+    from bot.store.models import Consent
+    from tests.console_helpers import FAMILIES
+
+    with session_scope() as session:  # the Gaya family's number said yes to a call-back (Bhojpuri wording)
+        record_consent(session, "sms", FAMILIES["Gaya"], "callback", "utter_ask_callback_consent", "bho",
+                       now=world.clock.advance(minutes=1))
+        record_consent(session, "sms", FAMILIES["Patna"], "share_number", "utter_ask_report_contact", "hi",
+                       now=world.clock.now())
+    client = client_for(world.clock)
+    sign_in(client, world, "staff-magadh")
+    reference = world.cases["Gaya"]
+    page = html.unescape(client.get(f"/cases/{reference}").get_data(as_text=True))
+    consents = page.split('id="consents"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<td class="consent-purpose">([^<]+)</td>', consents)
+    assert rows == [text(f"ngo.console.consent.{p}", "en") for p in ("followup", "guardian", "callback")]
+    assert "CWC file (test)" in consents  # how the guardian was checked
+    assert text("utter_ask_callback_consent", "bho") in consents  # the words the family agreed to, as shown
+    assert text("utter_ask_report_contact", "hi") not in consents  # the Patna family's consent is not here
+    assert 'id="no-guardian-consent"' not in page
+    user = _user_id("staff-magadh")
+    with session_scope() as session:
+        viewed = session.execute(select(AuditEvent.detail).where(AuditEvent.actor == f"user:{user}",
+                                                                AuditEvent.action == "case_viewed")).scalars().all()
+    assert len(viewed) == 1 and reference in viewed[0] and "consents" in viewed[0]
+    # Out of scope: a 404, and nothing is written.
+    patna = client_for(world.clock)
+    sign_in(patna, world, "staff-patna")
+    assert patna.get(f"/cases/{reference}").status_code == 404
+    with session_scope() as session:
+        assert session.execute(select(AuditEvent).where(AuditEvent.actor == f"user:{_user_id('staff-patna')}",
+                                                        AuditEvent.action == "case_viewed")).first() is None
+        case_id = session.execute(select(FollowupCase.id).where(FollowupCase.reference == reference)).scalar_one()
+        session.execute(delete(Consent).where(Consent.case_id == case_id, Consent.purpose == "guardian"))
+    assert 'id="no-guardian-consent"' in client.get(f"/cases/{reference}").get_data(as_text=True)
 
 
 def test_users_cli_add_disable_reset(world: World, capsys: pytest.CaptureFixture[str]) -> None:

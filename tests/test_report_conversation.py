@@ -5,39 +5,20 @@ escalation when nobody acknowledges, an NGO acknowledging, and the reporter aski
 from __future__ import annotations
 
 import os
-import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-import yaml
 
+from tests.conversation_helpers import make_report, question_of, texts_of
 from tests.fakes.telegram import TEST_BOT_TOKEN, FakeTelegram
 from tests.fakes.translate import FakeTranslate
 from tests.fakes.twilio import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, FakeTwilio
-from tests.servers import ROOT, Helpline, running_helpline
+from tests.servers import Helpline, running_helpline
 
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-FIELDS = ("district", "place", "what", "children", "destination", "transport", "agent", "contact")
-CODE = re.compile(r"(?<!\d)(\d{7})(?!\d)")
-
-
-def _texts(response: str) -> set[str]:
-    return {variant["text"] for variant in DOMAIN["responses"][response]}
-
-
-QUESTIONS = {field: _texts(f"utter_ask_report_{field}") for field in FIELDS}
-QUESTIONS["district"] |= _texts("utter_report_district_not_found")
-QUESTIONS["contact"] |= _texts("utter_report_contact_invalid")
-
-
-def question_of(reply: str) -> str | None:
-    for field, texts in QUESTIONS.items():
-        if reply in texts:
-            return field
-    return None
+_texts = texts_of
 
 
 @dataclass
@@ -91,17 +72,7 @@ def new_sender() -> str:
 
 def run_report(rig: Rig, sender: str, first: str, answers: dict[str, str]) -> tuple[str, list[str], list[str]]:
     """Send the first message, answer whatever the form asks from `answers`; returns (code, questions, replies)."""
-    replies = rig.helpline.send(sender, first)
-    asked: list[str] = []
-    for _ in range(12):
-        found = [CODE.search(r) for r in replies]
-        if any(found):
-            return next(m.group(1) for m in found if m), asked, replies
-        question = question_of(replies[-1]) if replies else None
-        assert question is not None, f"not a report question: {replies}"
-        asked.append(question)
-        replies = rig.helpline.send(sender, answers[question])
-    raise AssertionError(f"no reference after {asked}")
+    return make_report(rig.helpline.send, sender, first, answers)
 
 
 def test_hindi_recruitment_tip_off_reaches_the_district_ngo_and_the_jaipur_end(rig: Rig) -> None:

@@ -9,6 +9,7 @@ were answered up to some point, one answered only after `now`, a pending request
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from bot.stats import (
     school,
 )
 from bot.stats.retention import anchor_label, plus_label, plus_months
+from bot.stats.table import Panel, StatTable
 from bot.store.db import session_scope
 from bot.store.models import CheckIn, CompensationClaim, FollowupCase, Ngo, Report
 from tests.reports_helpers import import_sample
@@ -226,6 +228,37 @@ def test_charts_are_deterministic_text_svg(data: str, tmp_path: Path, monkeypatc
     english = chart_svg(_table(school, by="district"), labels={"Children in school": "स्कूल में बच्चे"})
     assert ">Gaya</text>" in english and ">स्कूल में बच्चे</text>" in english
     assert list(workdir.iterdir()) == []  # nothing written to disk
+
+
+def test_a_chart_places_bars_labels_and_ticks_on_one_scale() -> None:
+    """The chart is laid out by bot/stats/charts.py itself (no matplotlib Axes): each bar starts on the value axis,
+    its length is proportional to its value and ends on the tick of that value, the first row is at the top, and each
+    district's name is level with its bar."""
+    table = StatTable("t", "T", "district", ("district", "reports"), [("Gaya", 1), ("Patna", 2), ("Jaipur", 4)],
+                      (Panel(("reports",), "group", "reports"),))
+    root = ElementTree.fromstring(chart_svg(table).encode())
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+
+    def corners(path: Any) -> list[tuple[float, float]]:
+        numbers = [float(n) for n in re.findall(r"-?[0-9.]+", path.get("d"))]
+        return list(zip(numbers[::2], numbers[1::2], strict=True))
+
+    bars = [corners(p) for p in root.findall(".//svg:g[@id='PolyCollection_1']/svg:path", ns)]
+    lines = [corners(p) for p in root.findall(".//svg:g[@id='LineCollection_1']/svg:path", ns)]
+    axis_x, ticks = lines[0][0][0], {round(line[0][0], 3) for line in lines[1:]}
+    starts = [min(x for x, _ in bar) for bar in bars]
+    ends = [max(x for x, _ in bar) for bar in bars]
+    centres = [sum(y for _, y in bar) / 4 for bar in bars]
+    assert starts == [axis_x] * 3
+    lengths = [end - axis_x for end in ends]
+    assert lengths[1] == pytest.approx(2 * lengths[0]) and lengths[2] == pytest.approx(4 * lengths[0])
+    assert {round(end, 3) for end in ends} <= ticks  # the bars of 1, 2 and 4 end on the ticks 1, 2 and 4
+    assert centres == sorted(centres)  # Gaya (the first row) at the top: SVG's y grows downwards
+    labels = {t.text: t for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    for name, centre in zip(("Gaya", "Patna", "Jaipur"), centres, strict=True):
+        placed = re.search(r"translate\(([-0-9.]+) ([-0-9.]+)\)", labels[name].get("transform", ""))
+        y = float(placed.group(2)) if placed else float(labels[name].get("y"))
+        assert abs(y - centre) < 4, (name, y, centre)  # baseline within half a line of the bar's centre
 
 
 def test_an_unknown_grouping_is_refused(data: str) -> None:

@@ -25,6 +25,7 @@ from bot.console.i18n import LANGUAGES
 from bot.console.i18n import install as install_i18n
 from bot.console.principal import Principal, load_principal
 from bot.settings import ConfigurationError, get_settings
+from bot.stats import warm_up as warm_up_charts
 
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
                            "frame-ancestors 'none'; base-uri 'none'")
@@ -68,6 +69,7 @@ def create_app(clock: Clock | None = None, testing: bool = False) -> Flask:
     app.context_processor(lambda: {"nav_endpoints": app.view_functions})
     app.before_request(_expire_session)
     app.after_request(_security_headers)
+    warm_up_charts()  # once per process: the first person's chart does not pay for matplotlib's font loading
     if settings.console_behind_proxy:
         # Behind nginx (production): the client's address and scheme from nginx's one hop, so failed sign-ins are
         # limited per person rather than for everyone at once (nginx's address).

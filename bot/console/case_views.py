@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import login_required
 from sqlalchemy.orm import Session
 
+from bot.clock import as_utc
 from bot.console.context import now
 from bot.console.forms import CheckinForm, EnrolForm, StagesForm
 from bot.console.i18n import t
@@ -17,12 +18,15 @@ from bot.followup.cases import Enrolment, EnrolmentError
 from bot.followup.commands import may_change
 from bot.followup.coordinator import enrol_case, list_cases, record_checkin, show_case, update_case
 from bot.followup.words import CLAIM_STAGES, SCHOOL_STAGES
+from bot.replies import catalogue, language_for
 from bot.reports.outbox import audit
+from bot.store.consents import ConsentView, consents_of_case
 from bot.store.db import session_scope
 from bot.store.models import FollowupCase
 
 bp = Blueprint("cases", __name__)
 PAGE = 100
+ADULT = 18  # under this age, enrolment stands on the guardian's consent (DPDP Act s.9(1))
 
 
 class _Clock:
@@ -54,12 +58,24 @@ def case_detail(reference: str):  # type: ignore[no-untyped-def]
     viewer: Viewer = g.viewer
     with session_scope() as db:
         case = case_or_404(db, viewer, reference)
-        audit(db, None, viewer.actor, "case_viewed", f"case {case.reference}: names, contact and answers decrypted",
-              now())
+        audit(db, None, viewer.actor, "case_viewed",
+              f"case {case.reference}: names, contact, answers and consents shown", now())
         page = show_case(db, case.reference, clock=_Clock())
+        consents = [_consent_row(c) for c in consents_of_case(db, case.id, case.contact_key)]
         may = _may_change(db, viewer, case)
-    return render_template("case.html", case=page, may_change=may, stages_form=StagesForm(),
-                           checkin_form=CheckinForm())
+    minor = page is not None and page["child_age"] is not None and page["child_age"] < ADULT
+    missing_guardian = minor and not any(c["purpose"] == "guardian" for c in consents)
+    return render_template("case.html", case=page, consents=consents, missing_guardian=missing_guardian,
+                           may_change=may, stages_form=StagesForm(), checkin_form=CheckinForm())
+
+
+def _consent_row(consent: ConsentView) -> dict:
+    """A consent with the very words the person agreed to, in the language they were shown (the catalogue id read
+    back), or the NGO's own note of how it asked when the consent was taken in a call or visit."""
+    words = catalogue(language_for(consent.message_id, consent.language)).get(consent.message_id)
+    return {"purpose": consent.purpose, "given_at": as_utc(consent.given_at), "given_by": consent.given_by,
+            "verification": consent.verification, "language": consent.language,
+            "wording": words if isinstance(words, str) else consent.message_id}
 
 
 def _may_change(db: Session, viewer: Viewer, case: FollowupCase) -> bool:

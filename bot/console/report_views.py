@@ -17,7 +17,7 @@ from bot.clock import as_utc
 from bot.console.context import now
 from bot.console.forms import AssignForm, CloseForm, DecisionForm, EmptyForm, ReferForm
 from bot.console.i18n import current_language, t
-from bot.console.scope import Viewer, cases_clause, ngo_of, report_or_404, reports_clause
+from bot.console.scope import Viewer, cases_clause, ngo_of, report_or_404, reports_clause, sees_report
 from bot.crypto import decrypt
 from bot.followup.coordinator import ALERT_KINDS, OPEN_CHECKIN, reason_of
 from bot.replies import text as reply_text
@@ -264,4 +264,6 @@ def decide(code: str, referral_id: int):  # type: ignore[no-untyped-def]
             flash(t(f"flash.referral_{form.decision.data}"))
         except ReferralError:
             abort(404)
-    return redirect(url_for("reports.report_detail", code=code))
+        still_sees = sees_report(db, viewer, report)
+    # Declining gives the report back: unless the NGO sees it for another reason, its page is now a 404.
+    return redirect(url_for("reports.report_detail", code=code) if still_sees else url_for("reports.dashboard"))

@@ -83,9 +83,15 @@ def cases_clause(session: Session, viewer: Viewer) -> ColumnElement[bool]:
 def report_or_404(session: Session, viewer: Viewer, code: str) -> Report:
     report = session.execute(select(Report).where(Report.code == code)).scalar_one_or_none() if is_valid(
         code) else None
-    if report is None or not report_in_scope(session, report, reports_clause(session, viewer)):
+    if report is None or not sees_report(session, viewer, report):
         abort(404)
     return report
+
+
+def sees_report(session: Session, viewer: Viewer, report: Report) -> bool:
+    """Is `report` in this person's scope now (the same clause as the lists)? Asked again after a change that can
+    take a report out of scope, such as declining a referral."""
+    return report_in_scope(session, report, reports_clause(session, viewer))
 
 
 def case_or_404(session: Session, viewer: Viewer, reference: str) -> FollowupCase:

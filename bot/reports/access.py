@@ -9,7 +9,9 @@ Rajasthan desk acknowledged and closed a Gaya (Bihar) report that was never sent
 The rule: an *active* NGO may act on a report when
 
 1. it was sent a message about that report — a Delivery row: the first forward, a corridor alert to the destination
-   district, an escalation; even when the directory changed afterwards and the NGO is no longer in the chain; or
+   district, an escalation; even when the directory changed afterwards and the NGO is no longer in the chain. A
+   referral (`bot.reports.referrals`) counts only while the NGO has not declined it: an NGO that said "not ours" must
+   not keep reading a child's report it will never handle (referred again, it may read it again); or
 2. it is in the escalation chain of the report's district as `bot.reports.routing.chain_for` reads it from the route
    steps: the district's own steps, or the steps stored under "*" when the district is unknown (the default state's
    contact: a report of an unknown district routed to a state desk counts as that state's) or the directory was
@@ -41,7 +43,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from bot.gazetteer import load_gazetteer
 from bot.reports.directory import UNKNOWN_DISTRICT
 from bot.store.db import row_matches
-from bot.store.models import Delivery, Ngo, Report, RouteStep
+from bot.store.models import Delivery, Ngo, Referral, Report, RouteStep
 
 
 def in_escalation_chain(ngo: Ngo, district: Any) -> ColumnElement[bool]:
@@ -89,8 +91,17 @@ def reports_scope_filter(ngo: Ngo) -> ColumnElement[bool]:
     For the web console: `select(Report).where(reports_scope_filter(ngo))`."""
     if not ngo.active:
         return false()
-    sent = select(Delivery.id).where(Delivery.report_id == Report.id, Delivery.ngo_id == ngo.id).exists()
-    return or_(sent, district_scope(ngo, Report.district))
+    return or_(sent_to(ngo), district_scope(ngo, Report.district))
+
+
+def sent_to(ngo: Ngo) -> ColumnElement[bool]:
+    """Part 1 of the rule: `ngo` was sent a message about the report, not counting a referral it declined."""
+    not_declined = select(Referral.id).where(Referral.report_id == Delivery.report_id, Referral.to_ngo_id == ngo.id,
+                                             Referral.status != "declined").exists()
+    return select(Delivery.id).where(
+        Delivery.report_id == Report.id, Delivery.ngo_id == ngo.id,
+        or_(Delivery.purpose != "referral", not_declined),
+    ).exists()
 
 
 def may_act_on_report(session: Session, ngo: Ngo, report: Report) -> bool:

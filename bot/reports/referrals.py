@@ -3,7 +3,8 @@
 A referral is a forward like any other: `refer_report` queues an ordinary outbox message (purpose "referral") to
 the receiving NGO, which the delivery worker composes, translates and sends like the first forward. Because the
 receiving NGO was sent a message about the report, the one access rule (`bot.reports.access`, part 1) lets it see
-and act on the report — no second rule. The `Referral` row only keeps its answer: accepted or declined. Works in the
+and act on the report — no second rule — until it declines: a declined referral gives no access (referred again, it
+does). The `Referral` row only keeps its answer: accepted or declined. Works in the
 caller's session (the console opens the transaction).
 """
 
@@ -32,6 +33,8 @@ def refer_report(session: Session, report: Report, from_ngo: Ngo, to_ngo: Ngo, a
         raise ReferralError("refer to another active NGO")
     if report.status == "closed":
         raise ReferralError("the report is closed")
+    if not list(to_ngo.contacts):  # checked before anything is written: the caller's transaction stays clean
+        raise ReferralError("the receiving NGO has no contact to send the referral to")
     pending = session.execute(
         select(Referral).where(Referral.report_id == report.id, Referral.to_ngo_id == to_ngo.id,
                                Referral.status == "pending")

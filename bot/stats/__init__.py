@@ -11,7 +11,7 @@ columns kept in clear, so no personal data is decrypted. The definitions are in 
     table.rows, table.csv(), chart_svg(table, language="hi")
 """
 
-from bot.stats.charts import chart_svg, clear_chart_cache
+from bot.stats.charts import chart_svg, clear_chart_cache, warm_up
 from bot.stats.figures import (
     FIGURES,
     acknowledgement,
@@ -34,4 +34,5 @@ __all__ = [
     "contact_retention",
     "reports_by_kind",
     "school",
+    "warm_up",
 ]

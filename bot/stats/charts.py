@@ -22,10 +22,9 @@ import matplotlib
 matplotlib.use("Agg")  # a server has no display; set before anything imports pyplot
 
 from matplotlib import font_manager  # noqa: E402
-from matplotlib.collections import PolyCollection  # noqa: E402
+from matplotlib.collections import LineCollection, PolyCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from bot.gazetteer import load_gazetteer  # noqa: E402
 from bot.stats.table import Panel, StatTable  # noqa: E402
@@ -89,6 +88,16 @@ def chart_svg(table: StatTable, language: str = "en", labels: Mapping[str, str] 
                        tuple(sorted((labels or {}).items())))
 
 
+@lru_cache(maxsize=1)
+def warm_up() -> None:
+    """Draw a small chart once, in Hindi: matplotlib's font list, the lookup of both font families and its text
+    machinery are loaded the first time a chart is drawn (~80 ms on this machine), which the console does when it
+    starts (`bot.console.app.create_app`) rather than in the first person's request."""
+    table = StatTable("warm_up", "warm up", "district", ("district", "a", "b"), [("Gaya", 1, 2), (None, 2, 1)],
+                      (Panel(("a", "b"), "stack", "u"),))
+    _draw(table, "hi", {})
+
+
 def clear_chart_cache() -> None:
     """Forget the drawn charts (the benchmark times drawing, not the cache)."""
     _cached_svg.cache_clear()
@@ -102,63 +111,111 @@ def _cached_svg(name: str, title: str, by: str, columns: tuple[str, ...], rows: 
 
 
 def _draw(table: StatTable, language: str, words: dict[str, str]) -> str:
+    """The chart in inches, top to bottom: the title, then per panel its legend, its bars and its value axis. Every
+    position is computed here (figure-level artists in inches), so matplotlib builds no Axes, no tick machinery and no
+    layout: it only measures and writes the texts and the bar paths."""
     categories = [row_label(table, row, language) for row in table.rows] or ["—"]
     panel_heights = [ROW_IN * len(categories) * (len(p.series) if p.mode == "group" else 1) for p in table.panels]
     legends = [_legend_height(p) for p in table.panels]
     height = TITLE_IN + sum(h + AXIS_IN + legend for h, legend in zip(panel_heights, legends, strict=True))
-    left = min(0.45, (0.25 + 0.075 * max(len(c) for c in categories)) / WIDTH_IN)
+    left = WIDTH_IN * min(0.45, (0.25 + 0.075 * max(len(c) for c in categories)) / WIDTH_IN)
     with matplotlib.rc_context(RC):
         figure = Figure(figsize=(WIDTH_IN, height), dpi=72)
+        inches = figure.dpi_scale_trans
+        _text(figure, 0.02 * WIDTH_IN, height - 0.3, words.get(table.title, table.title), fontsize=11)
         top = height - TITLE_IN
         for panel, panel_height, legend in zip(table.panels, panel_heights, legends, strict=True):
-            top -= legend
-            ax = figure.add_axes((left, (top - panel_height) / height, 0.92 - left, panel_height / height))
-            _draw_panel(ax, table, panel, categories, words)
-            top -= panel_height + AXIS_IN
-        figure.text(0.02, 1 - 0.3 / height, words.get(table.title, table.title), fontsize=11)
-        for text in figure.findobj(Text):
-            if _has_devanagari(text.get_text()):
-                text.set_fontfamily(_devanagari_family())
+            plot = _Plot(figure, inches, left, WIDTH_IN * 0.92, top - legend - panel_height, top - legend)
+            handles = _draw_panel(plot, table, panel, categories)
+            if len(panel.series) > 1:
+                _legend(plot, top, handles, words)
+            plot.value_axis(words.get(panel.unit, panel.unit) + (" (%)" if panel.share else ""))
+            top -= legend + panel_height + AXIS_IN
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
-def _draw_panel(ax: Any, table: StatTable, panel: Panel, categories: list[str], words: dict[str, str]) -> None:
-    """Horizontal bars, the first row at the top; a missing value (no median, no one eligible) draws nothing."""
+def _text(figure: Figure, x: float, y: float, text: str, **style: Any) -> None:
+    """A text at (x, y) inches; Devanagari in the font that has it (the SVG names the family)."""
+    if _has_devanagari(text):
+        style["fontfamily"] = _devanagari_family()
+    figure.text(x, y, text, transform=figure.dpi_scale_trans, **style)
+
+
+class _Plot:
+    """A panel's plotting area in inches, from `left` to `right` and `bottom` to `top`; rows are numbered from the
+    top, values run from 0 to `peak` (set by `_draw_panel`)."""
+
+    def __init__(self, figure: Figure, inches: Any, left: float, right: float, bottom: float, top: float) -> None:
+        self.figure, self.inches = figure, inches
+        self.left, self.right, self.bottom, self.top = left, right, bottom, top
+        self.peak = 1.0
+
+    def x(self, value: float) -> float:
+        return self.left + (self.right - self.left) * value / self.peak
+
+    def y(self, row: float, rows: int) -> float:
+        """The height of `row` (in rows: 0 is the centre of the first, at the top)."""
+        return self.top - (self.top - self.bottom) * (row + 0.5) / rows
+
+    def value_axis(self, label: str) -> None:
+        """The left and bottom lines, ticks at round values with their numbers, and the unit below."""
+        ticks = [v for v in MaxNLocator(nbins=5).tick_values(0, self.peak) if 0 <= v <= self.peak * 1.0001]
+        tick_in = 3.5 / 72
+        lines = [[(self.left, self.top), (self.left, self.bottom), (self.right, self.bottom)]]
+        lines += [[(self.x(v), self.bottom), (self.x(v), self.bottom - tick_in)] for v in ticks]
+        self.figure.add_artist(LineCollection(lines, colors="black", linewidths=0.8, transform=self.inches))
+        for value in ticks:
+            _text(self.figure, self.x(value), self.bottom - tick_in - 0.03, f"{value:g}", ha="center", va="top")
+        _text(self.figure, (self.left + self.right) / 2, self.bottom - 0.3, label, ha="center", va="top")
+
+
+def _draw_panel(plot: _Plot, table: StatTable, panel: Panel, categories: list[str]) -> list[tuple[str, str]]:
+    """Horizontal bars, the first row at the top; a missing value (no median, no one eligible) draws nothing.
+    Returns (series, colour) for the legend."""
     count = len(categories)
     series = [[_value(v, panel.share) for v in table.column(name)] or [math.nan] for name in panel.series]
     starts = [0.0] * count
-    handles = []
-    for index, (name, values) in enumerate(zip(panel.series, series, strict=True)):
+    boxes_of: list[tuple[list[tuple[float, float, float, float]], str]] = []  # (value from, row from, value, rows)
+    for index, values in enumerate(series):
         if panel.mode == "group":
             thick = 0.8 / len(series)
             offsets = [row - 0.4 + thick * index for row in range(count)]
         else:  # stack, or overlay (later series, a subset such as paid within sanctioned, narrower on top)
             thick = 0.8 * (1 - 0.25 * index) if panel.mode == "overlay" else 0.8
             offsets = [row - thick / 2 for row in range(count)]
-        boxes = [_box(starts[row] if panel.mode == "stack" else 0.0, offsets[row], value, thick)
-                 for row, value in enumerate(values) if not math.isnan(value) and value > 0]
-        colour = COLOURS[index % len(COLOURS)]
-        ax.add_collection(PolyCollection(boxes, facecolors=colour, edgecolors="none"))
-        handles.append(Patch(facecolor=colour, label=words.get(name, name)))
+        boxes_of.append(([(starts[row] if panel.mode == "stack" else 0.0, offsets[row], value, thick)
+                          for row, value in enumerate(values) if not math.isnan(value) and value > 0],
+                         COLOURS[index % len(COLOURS)]))
         if panel.mode == "stack":
             starts = [s + (0.0 if math.isnan(v) else v) for s, v in zip(starts, values, strict=True)]
     peak = max([v for values in series for v in values if not math.isnan(v)] + starts + [1.0])
-    ax.set_xlim(0, 100 if panel.share else peak * 1.05)
-    ax.set_ylim(count - 0.5, -0.5)
-    ax.set_yticks([])  # a tick is five artists; the labels are plain texts instead (80 districts: 400 fewer)
-    place = ax.get_yaxis_transform()  # x in axes fractions, y in rows
+    plot.peak = 100.0 if panel.share else peak * 1.05
+    for boxes, colour in boxes_of:  # one collection (one SVG group) per series
+        corners = [_box(plot.x(x), plot.y(row + thick, count), plot.x(x + width) - plot.x(x),
+                        plot.y(row, count) - plot.y(row + thick, count)) for x, row, width, thick in boxes]
+        plot.figure.add_artist(PolyCollection(corners, facecolors=colour, edgecolors="none", transform=plot.inches))
+    gap = 0.015 * (plot.right - plot.left)
     for row, category in enumerate(categories):
-        ax.text(-0.015, row, category, transform=place, ha="right", va="center")
-    ax.set_xlabel(words.get(panel.unit, panel.unit) + (" (%)" if panel.share else ""))
-    if len(panel.series) > 1:
-        # Above the bars, from the figure's left edge, in the strip `_legend_height` keeps free: inside the plot it
-        # would hide bars of long charts.
-        box = ax.get_position()
-        ax.legend(handles=handles, fontsize=7, loc="lower left", bbox_to_anchor=((0.02 - box.x0) / box.width, 1.0),
-                  frameon=False,
-                  ncol=LEGEND_COLUMNS, borderaxespad=0.2, handlelength=1.0, columnspacing=1.0)
+        _text(plot.figure, plot.left - gap, plot.y(row, count), category, ha="right", va="center")
+    return [(name, colour) for name, (_, colour) in zip(panel.series, boxes_of, strict=True)]
+
+
+def _legend(plot: _Plot, top: float, handles: list[tuple[str, str]], words: dict[str, str]) -> None:
+    """Above the bars, from the figure's left edge, `LEGEND_COLUMNS` series a line, in the strip `_legend_height`
+    keeps free (inside the plot it would hide bars of long charts). Column widths follow the longest name."""
+    names = [words.get(name, name) for name, _ in handles]
+    column = 0.22 + 0.055 * max(len(name) for name in names)
+    column = min(column, (WIDTH_IN * 0.96) / LEGEND_COLUMNS)
+    square = 0.1
+    for index, ((_, colour), name) in enumerate(zip(handles, names, strict=True)):
+        line, place = divmod(index, LEGEND_COLUMNS)
+        x = 0.02 * WIDTH_IN + place * column
+        y = top - 0.05 - LEGEND_LINE_IN * (line + 0.5)
+        plot.figure.add_artist(PolyCollection([_box(x, y - square / 2, square, square)], facecolors=colour,
+                                              edgecolors="none", transform=plot.inches))
+        _text(plot.figure, x + square + 0.05, y, name, fontsize=7, va="center")
 
 
 def _legend_height(panel: Panel) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.crypto import pseudonym
@@ -52,4 +52,17 @@ def consents_of(session: Session, contact_keys: list[str]) -> list[ConsentView]:
     """Every consent recorded for these contact pseudonyms, oldest first."""
     rows = session.execute(select(Consent).where(Consent.contact_key.in_(contact_keys))
                            .order_by(Consent.given_at, Consent.id)).scalars()
-    return [ConsentView(r.purpose, r.message_id, r.language, r.given_at, r.given_by, r.verification) for r in rows]
+    return [_view(r) for r in rows]
+
+
+def consents_of_case(session: Session, case_id: int, contact_key: str) -> list[ConsentView]:
+    """The consents behind a follow-up case, oldest first: those recorded with it (follow-up, the guardian's) and
+    those the family's contact gave otherwise (a call-back, sharing the number with an NGO). An NGO deciding whether
+    it may call, or whether a child's enrolment stands, needs all of them on the case's page."""
+    rows = session.execute(select(Consent).where(or_(Consent.case_id == case_id, Consent.contact_key == contact_key))
+                           .order_by(Consent.given_at, Consent.id)).scalars()
+    return [_view(r) for r in rows]
+
+
+def _view(row: Consent) -> ConsentView:
+    return ConsentView(row.purpose, row.message_id, row.language, row.given_at, row.given_by, row.verification)
