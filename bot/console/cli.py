@@ -62,17 +62,19 @@ def _users_change(args: argparse.Namespace) -> int:
 
 
 def _console(args: argparse.Namespace) -> int:
-    """The console server (Werkzeug's threaded server on 127.0.0.1; in production behind nginx, which terminates
-    TLS)."""
-    from werkzeug.serving import run_simple
+    """The console server: waitress (a production WSGI server; Werkzeug's own is for development only) on
+    127.0.0.1, in production behind nginx, which terminates TLS. ProxyFix in the app reads nginx's X-Forwarded-*
+    headers, so waitress is not told to trust them itself."""
+    import waitress
 
     from bot.console.app import create_app
     from bot.settings import get_settings
 
     settings = get_settings()
     app = create_app(clock=args.clock)
-    print(f"The console is at http://{settings.console_host}:{args.port or settings.console_port}/", flush=True)
-    run_simple(settings.console_host, args.port or settings.console_port, app, threaded=True)
+    port = args.port or settings.console_port
+    print(f"The console is at http://{settings.console_host}:{port}/", flush=True)
+    waitress.serve(app, host=settings.console_host, port=port, threads=8, ident="helpline-console")
     return 0
 
 
