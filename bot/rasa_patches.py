@@ -29,7 +29,8 @@ imports that package when it loads credentials.yml), next to `bot.rasa_logs.inst
    message; a session ends only after `session_expiration_time` (a day, domain.yml) without a user message. A family
    that writes every day never gets a new session, and message 500 of one session cost ~20x message 5 on this
    machine (scripts/bench_history.py). Ours also ends the session when it holds more than MAX_SESSION_EVENTS events,
-   the last user message is more than SESSION_PAUSE_SECONDS old and no form is active: then Rasa runs
+   the last user message is more than SESSION_PAUSE_SECONDS old and no form is active (or, with no form active,
+   when it holds more than MAX_UNPAUSED_SESSION_EVENTS, paused or not: a flood): then Rasa runs
    `action_session_start` (slots carried over, `carry_over_slots_to_new_session`) exactly as it does after a day's
    silence, a path every conversation already takes. Rasa's own check (sessions disabled, no user message yet,
    the expiration time) is called first and unchanged.
@@ -95,6 +96,9 @@ KEEPALIVE_SECONDS = 3.0
 # A session longer than this (about 30 messages of ours) ends at the next pause of SESSION_PAUSE_SECONDS.
 MAX_SESSION_EVENTS = 300
 SESSION_PAUSE_SECONDS = 30 * 60
+# ... and at any message once it holds more than this (~100 messages without a 30-minute pause: a flood, or a
+# script), so that no sender can make each of its turns replay thousands of events on the shared event loop.
+MAX_UNPAUSED_SESSION_EVENTS = 1000
 
 # The originals, kept for the tests and for `uninstall`.
 ORIGINALS: Dict[str, Callable[..., Any]] = {}
@@ -274,6 +278,9 @@ def _has_session_expired(self: Any, tracker: Any) -> bool:
         return False
     if len(tracker.events) <= MAX_SESSION_EVENTS:
         return False
+    if len(tracker.events) > MAX_UNPAUSED_SESSION_EVENTS:  # a flood: bound what every one of its turns costs
+        logger.info("a session of %d events ends without a pause (bot/rasa_patches.py)", len(tracker.events))
+        return True
     last = tracker.get_last_event_for(UserUttered)
     if last is None or time.time() - last.timestamp <= SESSION_PAUSE_SECONDS:
         return False

@@ -244,6 +244,9 @@ def _session(events: int, last_user_seconds_ago: float, form: str | None = None)
     (rasa_patches.MAX_SESSION_EVENTS + 1, 10 * 60, None, 1440, False),    # long, but the person is still writing
     (rasa_patches.MAX_SESSION_EVENTS + 1, 2 * 3600, "report_form", 1440, False),  # never in the middle of a form
     (rasa_patches.MAX_SESSION_EVENTS + 1, 2 * 3600, None, 0, False),      # sessions switched off in the domain
+    (rasa_patches.MAX_UNPAUSED_SESSION_EVENTS, 10 * 60, None, 1440, False),  # long, still writing: goes on ...
+    (rasa_patches.MAX_UNPAUSED_SESSION_EVENTS + 1, 10 * 60, None, 1440, True),  # ... up to a flood's bound
+    (rasa_patches.MAX_UNPAUSED_SESSION_EVENTS + 1, 10 * 60, "report_form", 1440, False),  # never inside a form
     (10, 25 * 3600, None, 1440, True),                                    # Rasa's own rule, unchanged
 ])
 def test_a_long_session_ends_after_a_pause(patched: None, monkeypatch: pytest.MonkeyPatch, events: int, ago: float,
