@@ -53,6 +53,13 @@ imports that package when it loads credentials.yml), next to `bot.rasa_logs.inst
    True for every turn beyond a rule's length. Per turn it applies Rasa's own `_is_rule_applicable` logic and
    `_does_rule_match_state`: the same set of keys (tests/test_rasa_patches.py compares them on the trained rules).
 
+6. `rasa.shared.core.events.Event.resolve_by_type`
+   Every event read from the tracker store (every event of the session, every turn) is turned into its class by
+   walking all of Event's subclasses again (`all_subclasses`, recursive, with `inspect.isabstract` on each): ~5% of
+   the Rasa process's time. Ours keeps the type-name -> class table built from the same walk, in the same order
+   (the first class with a name wins, as in Rasa's loop), and walks again when a name is not in it (a subclass
+   imported since); names no class has get Rasa's own answer (None for "topic", the default, or its ValueError).
+
 Guard: before patching, each original's source is hashed and compared with the hash of the Rasa 3.6.21 code that
 the patch was written for; on a mismatch that patch is not applied and one warning is logged, so an upgraded Rasa
 runs its own (slower, correct) code. tests/test_rasa_patches.py fails on such a mismatch, so an upgrade forces a
@@ -90,6 +97,7 @@ SOURCE_SHA256 = {
     "ActionSessionStart._slot_set_events_from_tracker":
         "d023605fda20a739d5ddb1d253c34c824f6c793bebdd312a9a7748b13e1e7fbd",
     "RulePolicy._get_possible_keys": "2915fd81711e194c6d667728e00bd0e51e9c1c2791a0be14c55f0ef9938f9936",
+    "Event.resolve_by_type": "b5cf570fa7f286c7059ec73d8880528d03a78b28cf4e80285a46079c0fa65968",
     "RulePolicy._is_rule_applicable": "64a108b016b46e573d6020b755a6036439dc207a364b45c9ea5dcb0f18dc7068",
 }
 KEEPALIVE_SECONDS = 3.0
@@ -379,6 +387,35 @@ def _get_possible_keys(self: Any, lookup: Dict[str, str], states: list[Any]) -> 
     return possible_keys
 
 
+# --- 6. event classes by type name, looked up in a table -----------------------------------------------------------
+
+_event_classes: dict[str, Any] = {}
+
+
+def _event_class_table() -> dict[str, Any]:
+    """Rasa's walk over Event's subclasses, as a table (the first class of each type name, as Rasa's loop finds)."""
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import Event
+
+    table: dict[str, Any] = {}
+    for cls in rasa.shared.utils.common.all_subclasses(Event):
+        table.setdefault(cls.type_name, cls)
+    return table
+
+
+def _resolve_by_type(type_name: str, default: Any = None) -> Any:
+    """Rasa's Event.resolve_by_type through the table, rebuilt when a name is missing."""
+    global _event_classes
+    cls = _event_classes.get(type_name)
+    if cls is None:
+        _event_classes = _event_class_table()
+        cls = _event_classes.get(type_name)
+    if cls is not None:
+        return cls
+    original: Any = ORIGINALS["Event.resolve_by_type"]  # the staticmethod object from the class's __dict__
+    return original.__func__(type_name, default)  # None, the default, or Rasa's error
+
+
 # --- installing ---------------------------------------------------------------------------------------------------
 
 def enabled() -> bool:
@@ -393,6 +430,7 @@ def install() -> None:
     from rasa.core.actions.action import ActionSessionStart, RemoteAction
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.events import Event
     from rasa.utils.endpoints import EndpointConfig
 
     global _does_rule_match_state
@@ -407,6 +445,7 @@ def install() -> None:
          staticmethod(_slot_set_events_from_tracker), ()),
         ("RulePolicy._get_possible_keys", RulePolicy, "_get_possible_keys", _get_possible_keys,
          ("RulePolicy._is_rule_applicable",)),
+        ("Event.resolve_by_type", Event, "resolve_by_type", staticmethod(_resolve_by_type), ()),
     ]
     for name, owner, attribute, replacement, also_checked in targets:
         if name in _installed:
@@ -427,10 +466,11 @@ def uninstall() -> None:
     from rasa.core.actions.action import ActionSessionStart, RemoteAction
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.events import Event
     from rasa.utils.endpoints import EndpointConfig
 
     owners = {"RemoteAction": RemoteAction, "EndpointConfig": EndpointConfig, "MessageProcessor": MessageProcessor,
-              "ActionSessionStart": ActionSessionStart, "RulePolicy": RulePolicy}
+              "ActionSessionStart": ActionSessionStart, "RulePolicy": RulePolicy, "Event": Event}
     for name in list(_installed):
         owner, attribute = name.split(".")
         setattr(owners[owner], attribute, ORIGINALS[name])

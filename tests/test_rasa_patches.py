@@ -22,7 +22,7 @@ from rasa.core.actions.action import ActionSessionStart, RemoteAction
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
@@ -35,7 +35,8 @@ REQUEST = "EndpointConfig.request"
 SESSION = "MessageProcessor._has_session_expired"
 CARRY = "ActionSessionStart._slot_set_events_from_tracker"
 RULES = "RulePolicy._get_possible_keys"
-ALL = {VALIDATE, REQUEST, SESSION, CARRY, RULES}
+EVENTS = "Event.resolve_by_type"
+ALL = {VALIDATE, REQUEST, SESSION, CARRY, RULES, EVENTS}
 
 
 @pytest.fixture
@@ -56,6 +57,7 @@ def test_canary_rasa_code_is_what_the_patches_were_written_for() -> None:
         CARRY: rasa_patches.ORIGINALS.get(CARRY, ActionSessionStart.__dict__["_slot_set_events_from_tracker"]),
         RULES: rasa_patches.ORIGINALS.get(RULES, RulePolicy._get_possible_keys),
         "RulePolicy._is_rule_applicable": RulePolicy._is_rule_applicable,
+        EVENTS: rasa_patches.ORIGINALS.get(EVENTS, Event.__dict__["resolve_by_type"]),
         "EndpointConfig.session": EndpointConfig.session,
     }
     for name, function in originals.items():
@@ -323,3 +325,28 @@ def test_the_unhappy_paths_of_a_form_are_the_ones_rasa_finds(patched: None) -> N
         expected = _rasas_possible_keys(lookup, states)
         assert RulePolicy._get_possible_keys(None, lookup, states) == expected  # type: ignore[arg-type]
     assert any(_rasas_possible_keys(lookup, states) for states in conversations)  # not vacuous
+
+
+# --- event classes by type name -------------------------------------------------------------------------------------
+
+def test_event_classes_are_the_ones_rasa_finds(patched: None) -> None:
+    import rasa.shared.utils.common
+
+    original = rasa_patches.ORIGINALS[EVENTS].__func__
+    names = {cls.type_name for cls in rasa.shared.utils.common.all_subclasses(Event)}
+    assert {"user", "bot", "slot", "action", "session_started", "active_loop"} <= names
+    for name in names:
+        assert Event.resolve_by_type(name) is original(name)
+    assert Event.resolve_by_type("topic") is None  # Rasa's backwards compatibility
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        Event.resolve_by_type("no_such_event")
+
+
+def test_an_event_class_defined_later_is_found(patched: None) -> None:
+    assert Event.resolve_by_type("user") is UserUttered  # the table is built
+
+    class Marked(SlotSet):
+        type_name = "helpline_test_marked"
+
+    assert Event.resolve_by_type("helpline_test_marked") is Marked
