@@ -248,9 +248,8 @@ def test_urdu_words_are_matched_whole() -> None:
     assert revealing(["ادارے کو بھیجی گئی"]) and not revealing(["ارادے"])
 
 
-# Shown as they are in discreet mode although they say more: the emergency reply is never held back; the
-# compensation questions name rescue and wages (back wages) and still need neutral variants.
-NOT_NEUTRAL = {"utter_emergency_numbers", "utter_ask_rescue_place", "utter_compensation_more"}
+# Shown as it is in discreet mode although it says more: the emergency reply is never held back.
+NOT_NEUTRAL = {"utter_emergency_numbers"}
 
 
 @pytest.mark.parametrize("language", REPLY_LANGUAGES)
