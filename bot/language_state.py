@@ -13,6 +13,8 @@ from bot.menu import LANGUAGE_PROMPT
 
 MIN_CONFIDENCE_TO_SWITCH = 0.5
 MIN_CONFIDENCE_FIRST_MESSAGE = 0.05
+# A first message in letters no lexicon knows: the language of its script that most people here write in it.
+FIRST_MESSAGE_SCRIPT_DEFAULT = {"Latn": "hi-Latn", "Deva": "hi", "Arab": "ur"}
 
 
 def next_language(
@@ -30,6 +32,10 @@ def next_language(
         return current, True
     detection = detect_language(text)
     threshold = MIN_CONFIDENCE_FIRST_MESSAGE if first_message else MIN_CONFIDENCE_TO_SWITCH
+    if detection.language is None and first_message and detection.script in FIRST_MESSAGE_SCRIPT_DEFAULT:
+        # No known word, but letters: "bachao bachao" or a name. Answer in the script the person writes (the
+        # default, Hindi, is Devanagari; a Latin-letter writer here is most likely writing Roman Hindi).
+        return FIRST_MESSAGE_SCRIPT_DEFAULT[detection.script], False
     if detection.language is None or detection.confidence < threshold:
         return current, False
     return reply_language(detection.language, detection.script) or current, False

@@ -16,6 +16,12 @@ def test_first_message_without_evidence_keeps_the_default() -> None:
     assert next_language("1", "hi", False, None, first_message=True) == ("hi", False)
 
 
+@pytest.mark.parametrize("text, language", [("bachao bachao", "hi-Latn"), ("Rampukar", "hi-Latn")])
+def test_a_first_message_in_unknown_latin_words_is_answered_in_latin_letters(text: str, language: str) -> None:
+    assert next_language(text, "hi", False, None, first_message=True) == (language, False)
+    assert next_language(text, "bho", False, "utter_menu") == ("bho", False)  # later: the conversation's language
+
+
 def test_weak_evidence_later_does_not_switch() -> None:
     assert next_language("ok", "bho", False, "utter_menu") == ("bho", False)
     assert next_language("hello", "bho", False, "utter_menu") == ("bho", False)
