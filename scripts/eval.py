@@ -343,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--folds must be at least 2 and --repeats at least 1")
 
     rows = load_examples(args.nlu)
-    tally = Tally(list(LANGUAGE_OF_FILE.values()), sorted({intent for _, intent, _ in rows}))
+    tally = Tally(list(dict.fromkeys(LANGUAGE_OF_FILE.values())), sorted({intent for _, intent, _ in rows}))
     folds_run = 0
     for repeat in range(1 if args.quick else args.repeats):
         folds = heldout_folds(rows, args.folds, repeat, args.compare_to)
