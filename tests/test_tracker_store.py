@@ -234,3 +234,33 @@ def test_sealed_json_is_what_rasa_would_have_written(tracker_url: str) -> None:
     _save(_store(), tracker)
     stored = [json.loads(unseal(row[-1])) for row in _rows(tracker_url)]
     assert stored == [e.as_dict() for e in tracker.events]
+
+
+def test_the_current_session_is_the_rows_rasa_finds_through_the_session_indexes(tracker_url: str) -> None:
+    """Three sessions of one person and a conversation that never started a session: our two-step query returns
+    Rasa's rows in Rasa's order, and both of its steps can use SESSION_INDEXES."""
+    from sqlalchemy import inspect as inspect_database
+
+    store = _store()
+    for day in range(3):
+        tracker = asyncio.run(store.retrieve("conv-long")) or DialogueStateTracker("conv-long", DOMAIN.slots)
+        for event in _conversation("conv-long", SAVED_AT + timedelta(days=day)).events:
+            tracker.update(event)
+        _save(store, tracker)
+    _save(store, DialogueStateTracker.from_events("conv-nosession", [
+        ActionExecuted("action_listen", timestamp=SAVED_AT.timestamp()),
+        UserUttered("hi", {"name": "greet", "confidence": 1.0}, timestamp=SAVED_AT.timestamp())], slots=DOMAIN.slots))
+    indexes = {index["name"]: index["column_names"]
+               for index in inspect_database(store.engine).get_indexes("events")}
+    assert indexes["ix_events_sender_type_time"] == ["sender_id", "type_name", "timestamp"]
+    assert indexes["ix_events_sender_time"] == ["sender_id", "timestamp"]
+    rasas = SQLTrackerStore._event_query
+    for sender in ("conv-long", "conv-nosession", "nobody"):
+        for everything in (False, True):
+            with store.session_scope() as session:
+                ours = [row.id for row in store._event_query(session, sender, everything).all()]
+                expected = [row.id for row in rasas(store, session, sender, everything).all()]
+            assert ours == expected, (sender, everything)
+    with store.session_scope() as session:
+        latest = store._event_query(session, "conv-long", False).all()
+    assert len(latest) == 7 and latest[0].type_name == "action" and latest[1].type_name == "session_started"
