@@ -243,7 +243,8 @@ def test_start_from_someone_without_a_stopped_case_is_not_a_restart(helpline: He
     sender = f"checkin-{uuid.uuid4().hex[:12]}"
     replies = helpline.send(sender, "start")
     language = helpline.tracker(sender)["slots"]["language"]
-    assert replies == [r("utter_greet", language), r("utter_menu", language)]
+    # "start" alone is a greeting or a request for the menu (the model may read either): the menu, not a restart
+    assert replies in ([r("utter_greet", language), r("utter_menu", language)], [r("utter_menu", language)])
 
 
 def test_a_family_asks_to_be_followed_up(helpline: Helpline) -> None:
