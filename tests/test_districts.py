@@ -717,6 +717,21 @@ URDU_NAMES = [
     ("ہم پورنیہ کے ہیں", ["Purnia"]),
     ("نوادا", ["Nawada"]),
     ("كٹيہار", ["Katihar"]),  # Arabic keyboard letters ك ي for ک ی
+    ("میرا بیٹا سیتامڑھی سے ہے", ["Sitamarhi"]),
+    ("ہم سیتا مڑھی ضلع کے ہیں", ["Sitamarhi"]),
+    ("بیٹی ویشالی سے ہے", ["Vaishali"]),
+    ("ہم بتیا سے ہیں", ["West Champaran"]),  # Bettiah, with a place cue
+    ("وہ فون پر بتیا رہا تھا", []),  # بتیانا = to chat
+    ("میرا بیٹا بیکانیر سے ہے", ["Bikaner"]),
+    ("لڑکا جودھ پور میں کام کرتا ہے", ["Jodhpur"]),
+    ("ادے پور سے اجمیر لے گئے", ["Udaipur", "Ajmer"]),
+    ("اودھے پور", ["Udaipur"]),
+    ("ہم ٹونک ضلع کے ہیں", ["Tonk"]),
+    ("میرا بیٹا الور سے ہے", ["Alwar"]),
+    ("بیٹا جیسلمیر میں ہے", ["Jaisalmer"]),
+    ("خیرتھل-تیجارہ ضلع سے ہیں", ["Khairthal-Tijara"]),
+    ("کوٹہ ضلع سے ہیں", ["Kota"]),
+    ("راشن کا کوٹہ نہیں ملا", []),  # کوٹہ = quota
 ]
 
 
@@ -729,7 +744,7 @@ def test_every_urdu_name_is_in_arabic_script_and_sourced() -> None:
     header = (Path(__file__).resolve().parent.parent / "bot" / "data" / "districts.yml").read_text(encoding="utf-8")
     assert "ur.wikipedia.org" in header
     urdu = [_surface(u) for e in DISTRICT_ENTRIES for u in e.get("urdu") or []]
-    assert len(urdu) >= 31
+    assert len(urdu) >= 50
     assert all(re.fullmatch(r"[\u0600-\u06ff ]+", u) for u in urdu), urdu
 
 
