@@ -125,6 +125,8 @@ class Settings:
     inbound_id_retention_days: float = 7.0
     # A "delete my data" request waits this long for the person's confirmation.
     erasure_confirm_minutes: float = 15.0
+    # Production lock store (bot/rasa_lock_store.py): how often a message waiting for its conversation's lock looks.
+    lock_poll_seconds: float = 0.05
 
     @property
     def is_development(self) -> bool:
@@ -323,6 +325,7 @@ def load_settings() -> Settings:
         delivery_retention_days=_number("HELPLINE_DELIVERY_RETENTION_DAYS", 400),
         inbound_id_retention_days=_number("HELPLINE_INBOUND_ID_RETENTION_DAYS", 7),
         erasure_confirm_minutes=_number("HELPLINE_ERASURE_CONFIRM_MINUTES", 15),
+        lock_poll_seconds=_number("HELPLINE_LOCK_POLL_SECONDS", 0.05),
     ))
 
 
