@@ -39,3 +39,28 @@ def test_component_overrides_the_intent() -> None:
     EmergencyCueClassifier().process([message])
     assert message.get("intent") == {"name": "report_emergency", "confidence": 1.0}
     assert message.get("intent_ranking")[1] == {"name": "greet", "confidence": 0.0}
+
+
+def _ranked(text: str, emergency: float) -> Message:
+    top = {"name": "ask_case_status", "confidence": 1.0 - emergency}
+    return Message(data={"text": text, "intent": dict(top),
+                         "intent_ranking": [top, {"name": "report_emergency", "confidence": emergency}]})
+
+
+@pytest.mark.parametrize(("emergency", "taken"), [(0.5, True), (0.12, True), (0.119, False), (0.0, False)])
+def test_an_emergency_the_classifier_suspected_wins_from_the_floor_up(emergency: float, taken: bool) -> None:
+    """No cue word here: the classifier's own chance of an emergency decides, at the configured floor (0.12)."""
+    message = _ranked("they are threatening to kill my son if we complain", emergency)
+    EmergencyCueClassifier({"min_confidence": 0.12}).process([message])
+    assert (message.get("intent")["name"] == "report_emergency") is taken
+
+
+def test_the_floor_is_read_from_config_yml() -> None:
+    """The step in the shipped pipeline has the floor the README's figures were measured with."""
+    import yaml
+
+    from bot.settings import PROJECT_ROOT
+
+    pipeline = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    step = next(s for s in pipeline if s["name"].endswith("EmergencyCueClassifier"))
+    assert step["min_confidence"] == EmergencyCueClassifier.get_default_config()["min_confidence"] == 0.12

@@ -5,6 +5,11 @@ can fall below the fallback threshold or drift to a neighbouring intent — and 
 first. This step runs after DIET and, when the message contains a strong emergency cue in any of our languages, sets
 `report_emergency`. The cues are deliberately few and strong: a false alarm costs one extra message with the helpline
 numbers; a missed emergency costs far more.
+
+For the same reason it also takes an emergency the classifier was unsure of: when `report_emergency` has at least
+`min_confidence` (default 0.12) anywhere in the ranking, it wins. Measured over our 3 folds (7,813 held-out
+messages; README "Understanding"): emergencies missed 25 -> 9 of 536, other messages answered as emergencies 27 -> 80
+(1.1%), macro-F1 0.922 -> 0.920.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.component import UntrainedComponent
@@ -62,15 +67,23 @@ def has_emergency_cue(text: str) -> bool:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class EmergencyCueClassifier(UntrainedComponent, IntentClassifier):
-    """Sets `report_emergency` with full confidence for messages with a strong emergency cue."""
+    """Sets `report_emergency` with full confidence for messages with a strong emergency cue, or which the classifier
+    gave at least `min_confidence` of being one."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {}
+        return {"min_confidence": 0.12}
+
+    def __init__(self, config: Dict[str, Any] | None = None) -> None:
+        self.min_confidence = float({**self.get_default_config(), **(config or {})}["min_confidence"])
+
+    def _classifier_suspects(self, message: Message) -> bool:
+        return any(entry.get(INTENT_NAME_KEY) == EMERGENCY_INTENT
+                   and float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self.min_confidence
+                   for entry in message.get(INTENT_RANKING_KEY) or [])
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not has_emergency_cue(message.get(TEXT) or ""):
-                continue
-            set_certain_intent(message, EMERGENCY_INTENT)
+            if has_emergency_cue(message.get(TEXT) or "") or self._classifier_suspects(message):
+                set_certain_intent(message, EMERGENCY_INTENT)
         return messages
