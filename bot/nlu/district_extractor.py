@@ -1,7 +1,7 @@
 """Rasa NLU step that tags Bihar and Rajasthan districts in a message.
 
-DIET is trained without entity recognition (config.yml), because a few hundred examples
-cannot teach it 79 districts in two scripts with typos. This rule-based step uses the
+The intent classifier learns no entities (config.yml), because a few hundred examples
+cannot teach 79 districts in three scripts with typos. This rule-based step uses the
 gazetteer (bot/gazetteer.py, data in bot/data/districts.yml) instead and adds, for each
 district found, a ``district`` entity (canonical English name, e.g. "East Champaran" for
 "Motihari") and a ``state`` entity ("Bihar"/"Rajasthan") over the same span.

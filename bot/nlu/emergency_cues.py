@@ -1,10 +1,10 @@
 """A safety net under the statistical classifier: unmistakable cries for help are always emergencies.
 
-DIET learns "report_emergency" from examples, but a message like "bachao" or "आपातकाल है" in a phrasing it never saw
-can fall below the fallback threshold or drift to a neighbouring intent — and then the family would not get 112/1098
-first. This step runs after DIET and, when the message contains a strong emergency cue in any of our languages, sets
-`report_emergency`. The cues are deliberately few and strong: a false alarm costs one extra message with the helpline
-numbers; a missed emergency costs far more.
+The classifier learns "report_emergency" from examples, but a message like "bachao" or "आपातकाल है" in a phrasing
+it never saw can fall below the fallback threshold or drift to a neighbouring intent — and then the family would not
+get 112/1098 first. This step runs after the classifier and, when the message contains a strong emergency cue in any
+of our languages, sets `report_emergency`. The cues are deliberately few and strong: a false alarm costs one extra
+message with the helpline numbers; a missed emergency costs far more.
 
 For the same reason it also takes an emergency the classifier was unsure of: when `report_emergency` has at least
 `min_confidence` (default 0.12) anywhere in the ranking, it wins. Measured over our 3 folds (7,813 held-out

@@ -1,4 +1,4 @@
-"""Setting an intent with certainty, for the rule-based steps that sit after DIET in the pipeline."""
+"""Setting an intent with certainty, for the rule-based steps that sit after the intent classifier in the pipeline."""
 
 from __future__ import annotations
 

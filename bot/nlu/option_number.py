@@ -1,8 +1,9 @@
 """An NLU step that recognises a bare menu number ("2", "५", "option 3", "नंबर दो") with certainty.
 
 A statistical classifier guesses at one-character messages; a helpline on SMS lives on them. This rule-based step runs
-after DIET and before the FallbackClassifier and, only when the whole message is a menu number, sets intent
-`choose_option` with confidence 1.0. What the number means is decided later from the question asked (bot/menu.py).
+after the intent classifier and before the FallbackClassifier and, only when the whole message is a menu number, sets
+intent `choose_option` with confidence 1.0. What the number means is decided later from the question asked
+(bot/menu.py).
 """
 
 from __future__ import annotations
