@@ -13,7 +13,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.linear_intent import LetterModel, LinearIntentClassifier
+from bot.nlu.familiarity import LetterModel
+from bot.nlu.linear_intent import LinearIntentClassifier
 from bot.nlu.sound_keys import skeleton, sound_key, urdu_to_latin
 
 EXAMPLES = {
