@@ -13,6 +13,8 @@ from bot.nlu.emergency_cues import EmergencyCueClassifier, has_emergency_cue
      "बच्चा कैद है जयपुर में", "बचा लीं हो", "they tied up the boys in the back room", "my son is unconscious",
      "मालिक ने लड़के को बाँध के रखा है", "बिटवा बेहोस पड़ल बा", "do gunde aaye hai bachche ko le jane",
      "jaldi police bhejo dhaba par", "main station ke peeche chhupa hu", "ओकरा के घसीट के ले गइल",
+     # a cry repeated: "help help", "madad madad" in three scripts
+     "help help", "HELP HELP jaldi", "madad madad", "मदद मदद कोई आओ", "مدد مدد جلدی", "koi bachalo",
      # Urdu, and the same typed on an Arabic keyboard (ي ك ه for ی ک ہ)
      "میرے بیٹے کو بچاؤ", "وہ لوگ اسے مار رہے ہیں", "بچے کو کمرے میں بند کر رکھا ہے", "جلدی پولیس بھیجیں",
      "بچے کو كمرے میں بند کر رکھا ہے", "بچہ قید ہے جے پور میں", "میرے بھائی کا اغوا ہو گیا"],
@@ -27,7 +29,8 @@ def test_strong_cues_are_caught(text: str) -> None:
      "bachat khata khulwana hai",
      "beti ka case bina bataye band kar diya", "बचत खाता", "helpline number", "kaidi", "स्कूल बंद है", "hamlet",
      "police ne FIR nahi likhi", "baandhkar", "band gaadi", "बंधुआ मजदूरी का पैसा",
-     "معاوضہ کب ملے گا", "اسکول میں داخلہ", "اسکول بند ہے", "بچت کھاتہ", "قیدی"],
+     "معاوضہ کب ملے گا", "اسکول میں داخلہ", "اسکول بند ہے", "بچت کھاتہ", "قیدی",
+     "help", "madad chahiye school ke liye", "मदद करो मुआवजे में", "help me with the form"],
 )
 def test_ordinary_messages_are_left_alone(text: str) -> None:
     assert not has_emergency_cue(text)

@@ -34,7 +34,7 @@ STRONG_CUES: tuple[str, ...] = (
     # English
     "save me", "save my", "save him", "save her", "sos", "emergency", "kidnapped", "kidnapping",
     "being beaten", "beating him", "beating her", "beating my", "locked up", "locked inside", "locked in",
-    "tied up", "unconscious", "dragging", "send police",
+    "tied up", "unconscious", "dragging", "send police", "help help", "help me now",
     # Roman Hindi / Bhojpuri / Maithili
     "bachao", "bachaao", "bachaiye", "bachayiye", "bachai", "bachain", "bachaun", "bachau",
     "maar rahe", "mar rahe", "maar raha", "maar dalenge", "maar dega", "pit rahe", "peet rahe", "pitai ho rahi",
@@ -42,16 +42,17 @@ STRONG_CUES: tuple[str, ...] = (
     "band kar ke rakha", "band karke rakha", "kamre me band", "kamre mein band",
     "behosh", "behos", "baandh ke", "bandh ke rakha", "baandh kar", "ghasit", "ghasitte", "ghisiya ke",
     "gunde", "police bhejo", "police bhejiye", "police pathau", "chhupa hu", "chhupa hoon",
+    "madad madad", "bachalo", "bacha lo", "bachaa lo",
     # Devanagari
     "बचाओ", "बचाइए", "बचाईं", "बचाई", "बचाउ", "बचाऊ", "बचा लो", "बचा लीं", "आपातकाल", "इमरजेंसी", "अपहरण",
     "मार रहे", "मार रहा", "मार डालेंगे", "पीट रहे", "पीट रहा", "मारत बा", "मारत बाड़े", "मारि रहल",
     "कैद", "बंद करके रखा", "कमरे में बंद", "बंद कके", "हमला",
     "बेहोश", "बेहोस", "बांध के", "बाँध के", "बांधकर", "बाँधकर", "घसीट", "गुंडे", "पुलिस भेजो", "पुलिस भेजिए",
-    "छुपा हूँ", "छिपा हूँ",
+    "छुपा हूँ", "छिपा हूँ", "मदद मदद",
     # Urdu (Arabic script, Urdu letters: the text is folded first, so ي/ك/ه typed on an Arabic keyboard match too)
     "بچاؤ", "بچاو", "بچائیں", "بچایئے", "بچا لو", "بچالو", "ایمرجنسی", "اغوا", "مار رہے", "مار رہا", "مار ڈالیں گے",
     "پیٹ رہے", "پیٹ رہا", "قید", "کمرے میں بند", "بند کر کے رکھا", "بے ہوش", "بیہوش", "باندھ کے", "باندھ کر",
-    "گھسیٹ", "غنڈے", "پولیس بھیجو", "پولیس بھیجیں", "چھپا ہوں", "حملہ",
+    "گھسیٹ", "غنڈے", "پولیس بھیجو", "پولیس بھیجیں", "چھپا ہوں", "حملہ", "مدد مدد",
 )
 _CUE_PATTERN = re.compile(
     r"(?<![\w\u0900-\u097F])(?:" + "|".join(re.escape(c) for c in sorted(STRONG_CUES, key=len, reverse=True))
