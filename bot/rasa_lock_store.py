@@ -27,6 +27,7 @@ the queue's invariants against a real Redis with many clients at once, and the w
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -224,5 +225,7 @@ class AtomicRedisLockStore(RedisLockStore):
                 yield self.get_lock(conversation_id) or TicketLock(conversation_id)
             finally:
                 keeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await keeper  # no task outlives the turn it kept alive
         finally:
             self.cleanup(conversation_id, held[0])
