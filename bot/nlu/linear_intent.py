@@ -87,7 +87,7 @@ def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
-    """Word and character n-gram TF-IDF, a linear SVM, softmax confidences."""
+    """TF-IDF of words, word-pieces and their sound keys (`VIEWS`), a linear SVM, softmax confidences."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
